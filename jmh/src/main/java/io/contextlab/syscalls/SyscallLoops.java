@@ -1,0 +1,93 @@
+package io.contextlab.syscalls;
+
+import io.contextlab.natives.Syscalls;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/*
+ * Claim (first article): entering the kernel is cheap on a modern OS — "about 10 cycles" — and a
+ * plain call costs a couple of nanoseconds.
+ *
+ * Pitfall avoided: one Java->native crossing per syscall would add the crossing's own cost
+ * (see NativeCrossings) to every figure. Here each invocation runs LOOP calls inside C and
+ * @OperationsPerInvocation divides the time by LOOP, so the crossing is amortised to noise.
+ * Each C loop returns a value built from every call, which the benchmark returns, so neither gcc
+ * nor C2 can drop the work. The empty loop is the baseline: subtract it to get the call alone.
+ *
+ * clock_gettime goes through the vDSO and should not enter the kernel at all; if it costs as
+ * much as getppid, the clocksource is not readable from user space (see `lab doctor`).
+ *
+ * Run: scripts/lab bench 'syscalls.SyscallLoops'
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(3)
+public class SyscallLoops {
+    static final int LOOP = 10_000;
+
+    private int devZero;
+    private int devNull;
+
+    @Setup(Level.Trial)
+    public void open() {
+        devZero = Syscalls.open("/dev/zero", Syscalls.O_RDONLY);
+        devNull = Syscalls.open("/dev/null", Syscalls.O_WRONLY);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        Syscalls.close(devZero);
+        Syscalls.close(devNull);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long baselineEmptyLoop() {
+        return Syscalls.loopEmpty(LOOP);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long outOfLineCall() {
+        return Syscalls.loopCall(LOOP);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long getppid() {
+        return Syscalls.loopGetppid(LOOP);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long read1ByteDevZero() {
+        return Syscalls.loopRead1(devZero, LOOP);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long write1ByteDevNull() {
+        return Syscalls.loopWrite1(devNull, LOOP);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long clockGettimeVdso() {
+        return Syscalls.loopClockGettime(LOOP);
+    }
+}

@@ -1,0 +1,21 @@
+package io.contextlab.lab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+
+class BenchMainTest {
+    private static final String FLAGS = String.join(" ", JvmFlags.FORK);
+
+    @Test
+    void prependsForkFlagsWhenNoneGiven() {
+        assertArrayEquals(new String[] {"-jvmArgsPrepend", FLAGS, "-f", "1", "syscalls"},
+                BenchMain.withForkFlags(new String[] {"-f", "1", "syscalls"}));
+    }
+
+    @Test
+    void mergesWithTheUsersOwnPrepend() {
+        assertArrayEquals(new String[] {"-jvmArgsPrepend", FLAGS + " -Xmx1g", "x"},
+                BenchMain.withForkFlags(new String[] {"-jvmArgsPrepend", "-Xmx1g", "x"}));
+    }
+}
