@@ -1,0 +1,28 @@
+package io.contextlab.natives;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class AffinityTest {
+    @Test
+    void pinnedThreadRunsOnlyOnItsCpu() throws Exception {
+        int last = Runtime.getRuntime().availableProcessors() - 1;
+        // On a thread of its own, so the test runner's thread keeps its affinity; the
+        // FutureTask carries any assertion failure back to this thread.
+        var task = new java.util.concurrent.FutureTask<Void>(() -> {
+            Affinity.pinCurrentThread(last);
+            assertArrayEquals(new int[] {last}, Affinity.currentThreadCpus());
+            for (int i = 0; i < 1000; i++) {
+                Thread.yield();
+                assertEquals(last, Affinity.currentCpu());
+            }
+            Affinity.unpinCurrentThread();
+            assertEquals(Runtime.getRuntime().availableProcessors(), Affinity.currentThreadCpus().length);
+            return null;
+        });
+        Thread.ofPlatform().start(task);
+        task.get();
+    }
+}
