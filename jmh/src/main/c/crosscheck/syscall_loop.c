@@ -1,8 +1,14 @@
 /*
  * An independent lmbench-style C loop for the syscall suite: the same calls as syscalls.c,
- * timed here with clock_gettime around N iterations, best of several rounds. Printed as JSON
+ * timed here with clock_gettime around N iterations, median of several rounds. Printed as JSON
  * lines that scripts/crosscheck/syscalls.sh hands to the run directory.
+ *
+ * Each call is measured twice: first in a single-threaded process (what lmbench reports), then
+ * after starting one idle thread. The second is the JVM's condition and the one compared with
+ * JMH: once a process has a second thread its fd table is shared, and every read/write must
+ * take and drop a reference on the struct file (fdget's single-threaded fast path is gone).
  */
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +42,7 @@ static int cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static void measure(const char *check, const char *benchmark, void (*fn)(long), long n) {
+static void measure(const char *check, const char *benchmark, void (*fn)(long), long n, int multi_threaded) {
     enum { ROUNDS = 11 };
     double per_op[ROUNDS];
     fn(n / 10); /* warm caches and the page tables */
@@ -46,10 +52,18 @@ static void measure(const char *check, const char *benchmark, void (*fn)(long), 
         per_op[r] = (now_ns() - t0) / n;
     }
     qsort(per_op, ROUNDS, sizeof per_op[0], cmp);
-    printf("{\"check\":\"%s\",\"benchmark\":\"%s\",\"reference\":\"C loop, median of %d rounds of %ld calls\","
-           "\"ns_per_op\":%.3f,\"min_ns_per_op\":%.3f,\"tolerance\":0.15}\n",
-           check, benchmark, ROUNDS, n, per_op[ROUNDS / 2], per_op[0]);
+    /* Only the multi-threaded figure is held to the tolerance; the other is shown beside it. */
+    printf("{\"check\":\"%s (%s process)\",\"benchmark\":\"%s\",\"reference\":\"C loop, median of %d rounds of %ld calls\","
+           "\"ns_per_op\":%.3f,\"min_ns_per_op\":%.3f,\"tolerance\":%s}\n",
+           check, multi_threaded ? "multi-threaded" : "single-threaded", benchmark, ROUNDS, n,
+           per_op[ROUNDS / 2], per_op[0], multi_threaded ? "0.15" : "null");
     fflush(stdout);
+}
+
+static void *idle_thread(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -57,9 +71,15 @@ int main(int argc, char **argv) {
     zero_fd = open("/dev/zero", O_RDONLY);
     null_fd = open("/dev/null", O_WRONLY);
     if (zero_fd < 0 || null_fd < 0) { perror("open"); return 1; }
-    measure("getppid", "io.contextlab.syscalls.SyscallLoops.getppid", do_getppid, n);
-    measure("read 1 byte /dev/zero", "io.contextlab.syscalls.SyscallLoops.read1ByteDevZero", do_read1, n);
-    measure("write 1 byte /dev/null", "io.contextlab.syscalls.SyscallLoops.write1ByteDevNull", do_write1, n);
-    measure("clock_gettime vDSO", "io.contextlab.syscalls.SyscallLoops.clockGettimeVdso", do_clock, n * 10);
+    for (int multi_threaded = 0; multi_threaded <= 1; multi_threaded++) {
+        if (multi_threaded) {
+            pthread_t idle;
+            if (pthread_create(&idle, NULL, idle_thread, NULL) != 0) { perror("pthread_create"); return 1; }
+        }
+        measure("getppid", "io.contextlab.syscalls.SyscallLoops.getppid", do_getppid, n, multi_threaded);
+        measure("read 1 byte /dev/zero", "io.contextlab.syscalls.SyscallLoops.read1ByteDevZero", do_read1, n, multi_threaded);
+        measure("write 1 byte /dev/null", "io.contextlab.syscalls.SyscallLoops.write1ByteDevNull", do_write1, n, multi_threaded);
+        measure("clock_gettime vDSO", "io.contextlab.syscalls.SyscallLoops.clockGettimeVdso", do_clock, n * 10, multi_threaded);
+    }
     return 0;
 }
