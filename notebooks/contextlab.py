@@ -68,6 +68,8 @@ def params_text(params):
 
 
 def fmt(x):
+    if isinstance(x, str):  # JMH writes "NaN" for the error of a single iteration
+        return x
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "NaN"
     return f"{x:.3f}" if abs(x) < 1000 else f"{x:.0f}"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Behaviour of scripts/lab itself: errors a user can cause, and one real (tiny) run end to end
+# into a scratch folder — the run directory's shape and metadata, never its timings.
+set -uo pipefail
+LAB="$LAB_ROOT/scripts/lab"
+PY=/usr/bin/python3
+passed=0 failed=0
+check() {  # check "what" command...
+  local what=$1; shift
+  if "$@" >/tmp/lab-test.out 2>&1; then passed=$((passed + 1)); echo "  ok   $what"
+  else failed=$((failed + 1)); echo "  FAIL $what"; sed 's/^/       /' /tmp/lab-test.out | tail -n 20; fi
+}
+
+one_line_error() {  # the command fails, and says so in exactly one line on stderr
+  local err
+  if err=$("$@" 2>&1 >/dev/null); then return 1; fi
+  [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] && printf '%s\n' "$err" | grep -q '^lab: '
+}
+
+check "unknown command: one line, non-zero" one_line_error "$LAB" frobnicate
+check "unknown run option: one line, non-zero" one_line_error "$LAB" run --frobnicate
+check "unknown suite: one line, non-zero" one_line_error "$LAB" run --suites nosuchsuite
+no_jdk() { mkdir -p /tmp/lab-empty-jvm; JAVA_HOME=/nonexistent LAB_JVM_DIR=/tmp/lab-empty-jvm "$LAB" doctor; }
+check "no JDK >= 25: one line naming JAVA_HOME, non-zero" one_line_error no_jdk
+check "help" "$LAB" --help
+check "suites lists syscalls" bash -c "'$LAB' suites | grep -q '^syscalls'"
+doctor_json() {
+  "$LAB" doctor --json | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+for key in ("kernel", "cpu_model", "cpus_online", "mitigations", "btf", "root", "capabilities",
+            "rlimit_nofile", "hardware_perf_counters", "jdk", "clocksource", "virtualization"):
+    assert key in d, key
+assert int(d["jdk"]["version"].split(".")[0]) >= 25'
+}
+check "doctor --json has every field" doctor_json
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cat >"$scratch/suites" <<'SUITES'
+syscalls | io\.contextlab\.syscalls\.SyscallLoops\.getppid | -f 1 -wi 0 -i 1 -r 100ms |
+SUITES
+tiny_run() {
+  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --no-report
+}
+check "a tiny run completes" tiny_run
+run_dir=$(ls -d "$scratch"/runs/*/ 2>/dev/null | head -n1)
+run_shape() {
+  [ -n "$run_dir" ] && [ -s "$run_dir/jmh.json" ] && [ -s "$run_dir/log" ] && [ -s "$run_dir/crosscheck.jsonl" ] &&
+  "$PY" - "$run_dir" <<'PY'
+import json, os, sys
+run = sys.argv[1]
+meta = json.load(open(os.path.join(run, "metadata.json")))
+assert meta["status"] == "complete", meta["status"]
+assert meta["suites"]["syscalls"]["status"] == "measured"
+assert meta["git"]["commit"], "git commit recorded"
+assert meta["environment"]["kernel"] and meta["environment"]["jdk"]["version"]
+assert meta["jmh"]["suites"][0]["quick_args"].startswith("-f 1")
+jmh = json.load(open(os.path.join(run, "jmh.json")))
+assert [r["benchmark"] for r in jmh] == ["io.contextlab.syscalls.SyscallLoops.getppid"], jmh
+assert jmh[0]["suite"] == "syscalls"
+lines = [json.loads(l) for l in open(os.path.join(run, "crosscheck.jsonl")) if l.startswith("{")]
+assert any(l["check"].startswith("getppid") for l in lines)
+assert not any(n.startswith(".incomplete") for n in os.listdir(os.path.dirname(run.rstrip("/"))))
+PY
+}
+check "the run directory holds jmh.json, metadata, cross-checks and the log" run_shape
+second_run_is_new() {
+  sleep 1
+  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --no-report >/dev/null 2>&1 &&
+  [ "$(ls -d "$scratch"/runs/*/ | wc -l)" -eq 2 ]
+}
+check "a second run never overwrites the first" second_run_is_new
+
+echo "lab: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
