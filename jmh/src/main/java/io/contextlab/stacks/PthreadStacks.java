@@ -5,15 +5,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /*
@@ -50,34 +47,23 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PthreadStacks {
     /** N threads x T bytes touched, the grid the claim is about. */
     @State(Scope.Thread)
-    public static class Grid {
+    public static class Grid extends MeasuredFleet {
         @Param({"100", "1000"})
         public int threads;
 
         @Param({"0", "4096", "16384", "65536", "1048576"})
         public long touchBytes;
 
-        ProcessMemory atStart;
-        ProcessMemory before;
         Stacks.Fleet fleet;
 
-        @Setup(Level.Trial)
-        public void snapshotAtStart() {
-            atStart = ProcessMemory.now();
+        @Override
+        int threads() {
+            return threads;
         }
 
-        @Setup(Level.Invocation)
-        public void snapshotBefore() {
-            before = ProcessMemory.now();
-        }
-
-        @TearDown(Level.Invocation)
-        public void releaseAndRecord() {
-            ProcessMemory parked = ProcessMemory.now();
+        @Override
+        void releaseFleet() {
             fleet.release();
-            ProcessMemory exited = ProcessMemory.now();
-            ThreadFootprint.record(threads, before, parked, exited);
-            ThreadFootprint.recordHeldSinceStart(atStart, exited);
         }
     }
 
@@ -89,26 +75,23 @@ public class PthreadStacks {
 
     /*
      * The larger bounded N: 10,000 threads touching 16 KiB each (80 GB of address space, about
-     * 200 MB resident), to see that the per-thread figures stay flat as N grows. Its own state so
+     * 250 MB resident), to see that the per-thread figures stay flat as N grows. Its own state so
      * the threads x touch grid above does not multiply it (10,000 x 1 MiB would be 10 GB).
      */
     @State(Scope.Thread)
-    public static class TenThousand {
+    public static class TenThousand extends MeasuredFleet {
         static final int THREADS = 10_000;
         static final long TOUCH = 16384;
-        ProcessMemory before;
         Stacks.Fleet fleet;
 
-        @Setup(Level.Invocation)
-        public void snapshotBefore() {
-            before = ProcessMemory.now();
+        @Override
+        int threads() {
+            return THREADS;
         }
 
-        @TearDown(Level.Invocation)
-        public void releaseAndRecord() {
-            ProcessMemory parked = ProcessMemory.now();
+        @Override
+        void releaseFleet() {
             fleet.release();
-            ThreadFootprint.record(THREADS, before, parked, ProcessMemory.now());
         }
     }
 
