@@ -15,14 +15,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Claim (first article): edge-triggered epoll returns only what became ready since the last
  * call, so it returns far fewer events than level-triggered when fds stay ready.
  *
- * Measured, n = 10^4 eventfds registered with EPOLLIN|EPOLLET, r of them readable:
+ * Measured, registered = 10^4 eventfds registered with EPOLLIN|EPOLLET, r of them readable:
  *   noNewEdge       one epoll_wait(timeout 0) when the r fds are ready but already reported:
  *                   returns nothing. Beside EpollWaitLevel.levelTriggered (same r, returns r).
  *   edgeTriggered   one round = a new edge on r fds (an eventfd write each, which runs epoll's
  *                   wake-up callback and queues the fd) + epoll_wait until the r are collected.
  *   baselineEdgeWrites  the same r writes to eventfds no epoll watches: the readiness-making
  *                   alone. edgeTriggered - baselineEdgeWrites = the callbacks + the harvest.
- * maxevents = 64 or "all" (n), as in EpollWaitLevel.
+ * maxevents = 64 or "all" (= registered), as in EpollWaitLevel.
  *
  * Pitfall avoided: an edge-triggered fd is reported once per edge, so measuring repeated waits
  * without new edges measures an empty call; re-arming by reading and re-writing would measure

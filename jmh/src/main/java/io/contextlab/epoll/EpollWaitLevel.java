@@ -15,10 +15,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Claim (first article): epoll_wait's cost follows the ready fds, not the registered ones (the
  * ready list); in level-triggered mode a fd that stays ready is returned by every call.
  *
- * Measured: n = 10^4 registered eventfds, r of them readable and never drained. One op = one
+ * Measured: registered = 10^4 eventfds, r of them readable and never drained. One op = one
  * "harvest": epoll_wait(timeout 0) calls until r events are collected, maxevents per call = 64
  * (small: ceil(r/64) calls, the list rotates since LT re-queues each reported fd at the tail)
- * or n (large: one call). Compare with EpollWaitEdge.noNewEdge (the same fds, already reported,
+ * or "all" = registered (large: one call). Compare with EpollWaitEdge.noNewEdge (the same fds, already reported,
  * EPOLLET: nothing returned) for the floor of the call, and with PollScan for the
  * registered-count independence (one ready of n).
  *

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * multi-threaded servers use so one event goes to one thread? A one-shot fd is disabled after it
  * is reported and must be re-armed with EPOLL_CTL_MOD.
  *
- * Measured: n = 10^4 eventfds with EPOLLIN|EPOLLONESHOT, r readable (never drained). One op =
+ * Measured: registered = 10^4 eventfds with EPOLLIN|EPOLLONESHOT, r readable (never drained). One op =
  * epoll_wait until r events are collected + one EPOLL_CTL_MOD per reported fd; the fd is still
  * readable, so the MOD queues it again and the next round finds it ready. The per-fd re-arm is
  * EpollCtl.mod's cost; oneShotRearmed - EpollWaitLevel.levelTriggered (same n, r, maxevents) is

@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The state the epoll_wait benchmarks share (EpollWaitLevel, EpollWaitEdge, EpollWaitOneShot
- * extend it): n registered eventfds, the first r of them made readable once at set-up and never
+ * extend it): `registered` eventfds in one epoll instance, the first r of them made readable once at set-up and never
  * read back, and the maxevents each epoll_wait call gets. The subclass says how the fds are
  * registered (EPOLLET, EPOLLONESHOT) and how many unregistered spares it needs.
  */
@@ -18,14 +18,15 @@ import org.openjdk.jmh.annotations.TearDown;
 public abstract class ReadyFds {
     static final int ROUNDS = 64;
 
+    /** Registered eventfds (fixed: the curve is against r). */
     @Param({"10000"})
-    public int n;
+    public int registered;
 
-    /** Ready fds; "all" = n. */
+    /** Ready fds; "all" = registered. */
     @Param({"1", "10", "100", "1000", "all"})
     public String r;
 
-    /** epoll_wait's maxevents: 64, or "all" = n. */
+    /** epoll_wait's maxevents: 64, or "all" = registered. */
     @Param({"64", "all"})
     public String maxevents;
 
@@ -42,9 +43,9 @@ public abstract class ReadyFds {
 
     @Setup(Level.Trial)
     public void open() {
-        ready = r.equals("all") ? n : Integer.parseInt(r);
-        max = maxevents.equals("all") ? n : Integer.parseInt(maxevents);
-        set = Epoll.open(n, registrationFlags(), spares());
+        ready = r.equals("all") ? registered : Integer.parseInt(r);
+        max = maxevents.equals("all") ? registered : Integer.parseInt(maxevents);
+        set = Epoll.open(registered, registrationFlags(), spares());
         Epoll.makeReady(set, ready);
         afterReady();
     }

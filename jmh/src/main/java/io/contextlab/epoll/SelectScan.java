@@ -22,15 +22,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * Claim (first article): select scans every fd on every call, like poll.
  *
  * select(2) takes bitmaps of FD_SETSIZE = 1024 bits: it cannot watch an fd numbered 1024 or
- * more at all, whatever RLIMIT_NOFILE says, so this curve stops at n = 1000 (the JVM's own fds
+ * more at all, whatever RLIMIT_NOFILE says, so this curve stops at fds = 1000 (the JVM's own fds
  * take the lowest numbers; the binding refuses with a clear message if an fd lands above 1023).
  * That limit, not speed, is why servers left select.
  *
- * Measured: n eventfds, the last readable, one op = one call with timeout 0:
- *   select           select(2) over all n (the caller re-copies the fd_set each call, as
+ * Measured: `fds` eventfds, the last readable, one op = one call with timeout 0:
+ *   select           select(2) over all of them (the caller re-copies the fd_set each call, as
  *                    every select user must, since select overwrites it)
  *   baselineCopy     that fd_set copy alone
- *   poll, epollWait  the same n and readiness through poll(2) and epoll_wait, side by side
+ *   poll, epollWait  the same fds and readiness through poll(2) and epoll_wait, side by side
  *
  * Run: scripts/lab bench 'epoll.SelectScan'
  */
@@ -45,7 +45,7 @@ public class SelectScan {
 
     /** Watched fds, below FD_SETSIZE (1024). */
     @Param({"10", "100", "1000"})
-    public int n;
+    public int fds;
 
     private PollSelect.ScanSet scan;
     private Epoll.Set epoll;
@@ -53,8 +53,8 @@ public class SelectScan {
     @Setup(Level.Trial)
     public void open() {
         // the select set first, so that it gets the lowest fd numbers
-        scan = PollSelect.open(n);
-        epoll = Epoll.open(n, 0, 0);
+        scan = PollSelect.open(fds);
+        epoll = Epoll.open(fds, 0, 0);
         Epoll.makeReady(epoll, 1);
         PollSelect.selectRounds(scan, 1);  // fails here, clearly, if an fd is >= FD_SETSIZE
     }

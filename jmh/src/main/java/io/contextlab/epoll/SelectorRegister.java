@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   jdkRegisterCancel   register(OP_READ) + selectNow() + cancel() + selectNow()
  *   rawAddWaitDelWait   EPOLL_CTL_ADD + epoll_wait + EPOLL_CTL_DEL + epoll_wait in C: the same
  *                       four kernel calls, against an epoll instance holding the same n fds
- * with n = 1000 idle pipes (Java) / eventfds (raw) already registered and none ready.
+ * with channels = 1000 idle pipes (Java) / eventfds (raw) already registered and none ready.
  *
  * Pitfall avoided: a cycle without the selects would measure two queue operations and no
  * kernel work at all (and re-registering a cancelled, not yet deregistered key throws).
@@ -48,8 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SelectorRegister {
     static final int LOOP = 256;
 
+    /** Pipes registered with the selector (eventfds on the raw side). */
     @Param({"1000"})
-    public int n;
+    public int channels;
 
     private Selector selector;
     private final List<Pipe> pipes = new ArrayList<>();
@@ -60,7 +61,7 @@ public class SelectorRegister {
     public void open() throws IOException {
         Epoll.raiseFdLimitToHard();
         selector = Selector.open();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < channels; i++) {
             Pipe pipe = Pipe.open();
             pipe.source().configureBlocking(false);
             pipe.source().register(selector, SelectionKey.OP_READ);
@@ -68,7 +69,7 @@ public class SelectorRegister {
         }
         spare = Pipe.open();
         spare.source().configureBlocking(false);
-        raw = Epoll.open(n, 0, 1);
+        raw = Epoll.open(channels, 0, 1);
     }
 
     @TearDown(Level.Trial)

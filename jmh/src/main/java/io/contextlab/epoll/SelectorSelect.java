@@ -29,13 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Question (the first article's epoll claims, seen from Java): what does the JDK's Selector
  * (EPollSelectorImpl on Linux, level-triggered epoll underneath) add over the raw epoll_wait?
  *
- * Measured: n = 1000 pipes registered for OP_READ, r of them with one unread byte (never
+ * Measured: channels = 1000 pipes registered for OP_READ, r of them with one unread byte (never
  * drained, so every select finds them ready). One op = one select:
  *   selectNow          selectNow(), walk selectedKeys() reading readyOps, clear() the set (what
  *                      a classic event loop does; without clear() the keys stay selected and
  *                      later selects report 0 "updated" keys)
  *   selectNowConsumer  selectNow(Consumer) (JDK 11): no selected-key set, one call per key
- *   rawEpollWait       epoll_wait (maxevents = n) over n level-triggered eventfds with r ready,
+ *   rawEpollWait       epoll_wait (maxevents = channels) over as many LT eventfds, r ready,
  *                      in a C loop: the kernel's share, the rung Java is compared to
  * The difference is the JNI call, the translation of each event to its key (a lookup by fd),
  * readyOps updates and the HashSet of selected keys.
@@ -55,10 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SelectorSelect {
     static final int ROUNDS = 64;
 
+    /** Pipes registered with the selector (eventfds on the raw side). */
     @Param({"1000"})
-    public int n;
+    public int channels;
 
-    /** Ready channels; "all" = n. */
+    /** Ready channels; "all" = channels. */
     @Param({"1", "10", "100", "all"})
     public String r;
 
@@ -71,16 +72,16 @@ public class SelectorSelect {
     @Setup(Level.Trial)
     public void open() throws IOException {
         Epoll.raiseFdLimitToHard();
-        ready = r.equals("all") ? n : Integer.parseInt(r);
+        ready = r.equals("all") ? channels : Integer.parseInt(r);
         selector = Selector.open();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < channels; i++) {
             Pipe pipe = Pipe.open();
             pipe.source().configureBlocking(false);
             pipe.source().register(selector, SelectionKey.OP_READ);
             pipes.add(pipe);
         }
         for (int i = 0; i < ready; i++) pipes.get(i).sink().write(ByteBuffer.wrap(new byte[] {1}));
-        raw = Epoll.open(n, 0, 0);
+        raw = Epoll.open(channels, 0, 0);
         Epoll.makeReady(raw, ready);
         if (selectNow() != ready) throw new IllegalStateException("the selector does not see " + ready + " ready pipes");
     }
@@ -115,6 +116,6 @@ public class SelectorSelect {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long rawEpollWait() {
-        return Epoll.waitRounds(raw, ROUNDS, ready, n);
+        return Epoll.waitRounds(raw, ROUNDS, ready, channels);
     }
 }
