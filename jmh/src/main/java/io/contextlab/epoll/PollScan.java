@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(3)
 public class PollScan {
-    static final int LOOP = 100;
+    static final int LOOP = 32;
 
     /** Watched fds; "max" = half of what RLIMIT_NOFILE leaves (two sets of n are open). */
     @Param({"10", "100", "1000", "10000", "max"})

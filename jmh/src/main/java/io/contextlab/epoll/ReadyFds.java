@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Thread)
 public abstract class ReadyFds {
-    static final int ROUNDS = 64;
+    static final int ROUNDS = 16;
 
     /** Registered eventfds (fixed: the curve is against r). */
     @Param({"10000"})

@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(3)
 public class SelectScan {
-    static final int LOOP = 100;
+    static final int LOOP = 32;
 
     /** Watched fds, below FD_SETSIZE (1024). */
     @Param({"10", "100", "1000"})

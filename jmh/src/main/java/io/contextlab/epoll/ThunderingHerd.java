@@ -37,14 +37,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *   wakeups / connections        waiter returns to user space per connection
  *   spurious / connections       returns with nothing to accept (epoll styles accept with a
  *                                non-blocking accept4 until EAGAIN, so a loser is seen)
+ *   maxWaiterAccepts / connections  mean per-round share of the busiest waiter: 1/k = even
+ *                                spread (accept's FIFO queue hands connections round-robin),
+ *                                1 = one waiter takes all (a shared epoll fd wakes the waiter
+ *                                that slept last, LIFO; EPOLLEXCLUSIVE the first registered)
+ *   idleWaiters / (rounds * k)   share of waiters that accepted nothing in a round
+ *   sumSquaredAccepts            per-round sums of squared accepts per waiter: the spread's
+ *                                CV = sqrt(k * E[ssq] / C^2 - 1), E[ssq] = sumSquaredAccepts / rounds,
+ *                                C = connections / rounds
+ *   acceptLatencyNs / connections  connect() to accepted, as seen by the client
  * The two wake-up counts differ because epoll_wait re-polls the listener before returning, and
  * goes back to sleep inside the kernel if another waiter already took the connection: a herd
  * costs wake-ups and context switches that user-space counters never see.
- *   maxWaiterAccepts / connections  mean per-round share of the busiest waiter (1/k = even
- *                                spread, 1 = one waiter takes all: LIFO wake-up order)
- *   idleWaiters / (rounds * k)   share of waiters that accepted nothing in a round
- *   sumSquaredAccepts            per round sum of squared accepts: CV = sqrt(k*E[ssq]/C^2 - 1)
- *   acceptLatencyNs / connections  connect() to accepted, as seen by the client
  * The primary score (µs per connection) includes the GAP_US pause and is only a sanity figure.
  * kernelWakeups also counts any other sleep of a waiter (none is expected: accepted sockets
  * are closed with RST, which does not block).
