@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * Measured: epoll_ctl against an epoll instance that holds n registered eventfds, for n from 10
  * to "max" (as many as RLIMIT_NOFILE grants after raising the soft limit to the hard one, minus
- * headroom for the JVM; the n reached is the secondary metric `registeredFds`; ~1M on a machine
- * whose hard limit allows it). addDel = EPOLL_CTL_ADD then EPOLL_CTL_DEL of one spare fd (one op
+ * headroom for the JVM; ~1M on a machine whose hard limit allows it). The n reached is the
+ * secondary metric `registeredFds`: each iteration's raw value is n (JMH sums EVENTS counters,
+ * so its score is n times the iterations; read rawData). addDel = EPOLL_CTL_ADD then EPOLL_CTL_DEL of one spare fd (one op
  * = the pair, so the tree returns to n each time); mod = EPOLL_CTL_MOD walking all n registered
  * fds in turn, so that successive lookups do not hit one cached path; baseline = the same C
  * loop and argument set-up without the system call.

@@ -32,6 +32,9 @@ public final class Epoll {
     /** fds kept free for the JVM (jars, sockets of the JMH link, /proc reads) when sizing "max". */
     public static final int FD_HEADROOM = 256;
 
+    /** "max" stops at 2^20 (~1M, the kernel's default fs.nr_open) even where the limit is higher. */
+    public static final int MAX_COUNT = 1 << 20;
+
     private static final int RLIMIT_NOFILE = 7;
     private static final int EMFILE = 24;
     private static final int EPOLL_EVENT_BYTES = 12;  // struct epoll_event is packed on x86-64
@@ -119,13 +122,14 @@ public final class Epoll {
      * The N a parameter value stands for: a number, or "max" = as many as the soft limit (first
      * raised to the hard one) leaves after the fds open now, FD_HEADROOM and `extra` (what the
      * benchmark opens besides: spares, epoll fds). `fdsPerUnit`: fds one unit of N costs (1 for
-     * an eventfd, 2 for a pipe). On a machine with a hard limit of 1M or more, "max" is ~1M.
+     * an eventfd, 2 for a pipe). On a machine with a hard limit of 1M or more, "max" is ~1M
+     * (capped at MAX_COUNT).
      */
     public static int resolveCount(String value, int fdsPerUnit, int extra) {
         if (!value.equals("max")) return Integer.parseInt(value);
         long soft = raiseFdLimitToHard();
         long free = soft - openFds() - FD_HEADROOM - extra;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, free / fdsPerUnit));
+        return (int) Math.min(MAX_COUNT, Math.max(1, free / fdsPerUnit));
     }
 
     // ---- epoll sets ------------------------------------------------------------------------
