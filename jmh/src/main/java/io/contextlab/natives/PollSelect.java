@@ -50,7 +50,7 @@ public final class PollSelect {
             long rc = (long) SELECT.invokeExact(set.handle(), iters);
             if (rc == -ERANGE) {
                 throw new IllegalStateException("select(2) cannot watch " + set.n() + " eventfds here: one has a number >= FD_SETSIZE ("
-                        + FD_SETSIZE + "); use n <= " + (FD_SETSIZE - 100) + " or poll/epoll");
+                        + FD_SETSIZE + ", and the JVM holds some of the numbers below it): watch at most ~900 with select, or use poll/epoll");
             }
             return check(rc, "select");
         } catch (Throwable t) {
