@@ -1,0 +1,300 @@
+package io.contextlab.natives;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Binding to epoll.c (epoll sets and the loops measured over them), the RLIMIT_NOFILE handling
+ * that sizes them, and a few raw libc calls (epoll_create1, epoll_ctl, epoll_wait, eventfd) for
+ * the behaviour tests.
+ */
+public final class Epoll {
+    public static final int EPOLLIN = 0x001;
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
+    public static final int EPOLLONESHOT = 1 << 30;
+    public static final int EPOLLET = 1 << 31;
+    public static final int CTL_ADD = 1;
+    public static final int CTL_DEL = 2;
+    public static final int CTL_MOD = 3;
+
+    /** fds kept free for the JVM (jars, sockets of the JMH link, /proc reads) when sizing "max". */
+    public static final int FD_HEADROOM = 256;
+
+    /** "max" stops at 2^20 (~1M, the kernel's default fs.nr_open) even where the limit is higher. */
+    public static final int MAX_COUNT = 1 << 20;
+
+    private static final int RLIMIT_NOFILE = 7;
+    private static final int EMFILE = 24;
+    private static final int EPOLL_EVENT_BYTES = 12;  // struct epoll_event is packed on x86-64
+
+    private static final FunctionDescriptor SET_LOOP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG);
+    private static final FunctionDescriptor SET_LOOP_R_MAX = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor SET_LOOP_I = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT);
+
+    private static final MethodHandle OPEN = NativeLibrary.downcall("cl_epset_open",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE_SET = NativeLibrary.downcall("cl_epset_close", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle SET_EPFD = NativeLibrary.downcall("cl_epset_epfd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SET_FD = NativeLibrary.downcall("cl_epset_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MAKE_READY = NativeLibrary.downcall("cl_epset_make_ready",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+    private static final MethodHandle CTL_ADD_DEL = NativeLibrary.downcall("cl_epoll_ctl_add_del", SET_LOOP);
+    private static final MethodHandle CTL_MOD_LOOP = NativeLibrary.downcall("cl_epoll_ctl_mod", SET_LOOP);
+    private static final MethodHandle CTL_BASELINE = NativeLibrary.downcall("cl_epoll_ctl_baseline", SET_LOOP);
+    private static final MethodHandle WAIT_ROUNDS = NativeLibrary.downcall("cl_epoll_wait_rounds", SET_LOOP_R_MAX);
+    private static final MethodHandle WAIT_ONCE = NativeLibrary.downcall("cl_epoll_wait_once", SET_LOOP_I);
+    private static final MethodHandle WAIT_EDGES = NativeLibrary.downcall("cl_epoll_wait_edges", SET_LOOP_R_MAX);
+    private static final MethodHandle WAIT_ONESHOT = NativeLibrary.downcall("cl_epoll_wait_oneshot", SET_LOOP_R_MAX);
+    private static final MethodHandle WRITE_ROUNDS = NativeLibrary.downcall("cl_eventfd_write_rounds", SET_LOOP_I);
+    private static final MethodHandle ADD_DEL_WAIT = NativeLibrary.downcall("cl_epoll_add_del_wait", SET_LOOP);
+
+    private static final MethodHandle GETRLIMIT = NativeLibrary.libc("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = NativeLibrary.libc("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle STRERROR = NativeLibrary.libc("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 = NativeLibrary.libc("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = NativeLibrary.libc("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = NativeLibrary.libc("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = NativeLibrary.libc("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle WRITE = NativeLibrary.libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = NativeLibrary.libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = NativeLibrary.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private Epoll() {}
+
+    // ---- RLIMIT_NOFILE ---------------------------------------------------------------------
+
+    /** {soft, hard} RLIMIT_NOFILE of this process. */
+    public static long[] fdLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rlimit = arena.allocate(16);
+            if ((int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, rlimit) != 0) throw new IllegalStateException("getrlimit failed");
+            return new long[] {rlimit.get(JAVA_LONG, 0), rlimit.get(JAVA_LONG, 8)};
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /**
+     * Raises the soft RLIMIT_NOFILE to the hard one (allowed without privilege) and returns it.
+     * HotSpot does the same at start-up (-XX:+MaxFDLimit); doing it here makes it explicit and
+     * independent of that flag.
+     */
+    public static long raiseFdLimitToHard() {
+        long[] limit = fdLimit();
+        if (limit[0] >= limit[1]) return limit[0];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rlimit = arena.allocate(16);
+            rlimit.set(JAVA_LONG, 0, limit[1]);
+            rlimit.set(JAVA_LONG, 8, limit[1]);
+            if ((int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, rlimit) != 0) {
+                throw new IllegalStateException("setrlimit(RLIMIT_NOFILE, " + limit[1] + ") failed");
+            }
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+        return fdLimit()[0];
+    }
+
+    /** File descriptors this process has open now. */
+    public static int openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The N a parameter value stands for: a number, or "max" = as many as the soft limit (first
+     * raised to the hard one) leaves after the fds open now, FD_HEADROOM and `extra` (what the
+     * benchmark opens besides: spares, epoll fds). `fdsPerUnit`: fds one unit of N costs (1 for
+     * an eventfd, 2 for a pipe). On a machine with a hard limit of 1M or more, "max" is ~1M
+     * (capped at MAX_COUNT).
+     */
+    public static int resolveCount(String value, int fdsPerUnit, int extra) {
+        if (!value.equals("max")) return Integer.parseInt(value);
+        long soft = raiseFdLimitToHard();
+        long free = soft - openFds() - FD_HEADROOM - extra;
+        return (int) Math.min(MAX_COUNT, Math.max(1, free / fdsPerUnit));
+    }
+
+    // ---- epoll sets ------------------------------------------------------------------------
+
+    /** An epoll instance with n registered eventfds (and unregistered spares), owned by epoll.c. */
+    public record Set(MemorySegment handle, int n, int spares) implements AutoCloseable {
+        public int epfd() {
+            try { return (int) SET_EPFD.invokeExact(handle); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        }
+
+        public int fd(int index) {
+            try { return (int) SET_FD.invokeExact(handle, index); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        }
+
+        @Override
+        public void close() {
+            try { CLOSE_SET.invokeExact(handle); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        }
+    }
+
+    /** Opens a set of n eventfds registered with EPOLLIN|flags, plus `spares` unregistered ones. */
+    public static Set open(int n, int flags, int spares) {
+        long rc;
+        try {
+            rc = (long) OPEN.invokeExact(n, flags, spares);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+        if (rc < 0) {
+            String why = -rc == EMFILE
+                    ? " (RLIMIT_NOFILE is " + fdLimit()[0] + ": ask for a smaller n, or raise the hard limit with ulimit -Hn as root)"
+                    : "";
+            throw new IllegalStateException("cannot register " + n + " eventfds in one epoll: " + strerror((int) -rc) + why);
+        }
+        return new Set(MemorySegment.ofAddress(rc), n, spares);
+    }
+
+    /** Makes registered fds [0, r) readable; nothing in the loops below ever reads them back. */
+    public static void makeReady(Set set, int r) {
+        try { check((long) MAKE_READY.invokeExact(set.handle(), r), "eventfd write"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** iters × (EPOLL_CTL_ADD + EPOLL_CTL_DEL of a spare); returns 2 × iters. */
+    public static long ctlAddDel(Set set, long iters) {
+        try { return check((long) CTL_ADD_DEL.invokeExact(set.handle(), iters), "epoll_ctl ADD/DEL"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** iters × EPOLL_CTL_MOD of the registered fds in turn; returns iters. */
+    public static long ctlMod(Set set, long iters) {
+        try { return check((long) CTL_MOD_LOOP.invokeExact(set.handle(), iters), "epoll_ctl MOD"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** The ctlMod loop without the system call. */
+    public static long ctlBaseline(Set set, long iters) {
+        try { return (long) CTL_BASELINE.invokeExact(set.handle(), iters); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** rounds × (collect r events, maxevents per epoll_wait call); returns events collected. */
+    public static long waitRounds(Set set, long rounds, int r, int maxevents) {
+        try { return check((long) WAIT_ROUNDS.invokeExact(set.handle(), rounds, r, maxevents), "epoll_wait"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** rounds × one epoll_wait(timeout 0); returns events returned. */
+    public static long waitOnce(Set set, long rounds, int maxevents) {
+        try { return check((long) WAIT_ONCE.invokeExact(set.handle(), rounds, maxevents), "epoll_wait"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** rounds × (write r eventfds, collect r events): the edge-triggered round. */
+    public static long waitEdges(Set set, long rounds, int r, int maxevents) {
+        try { return check((long) WAIT_EDGES.invokeExact(set.handle(), rounds, r, maxevents), "eventfd write / epoll_wait"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** rounds × (collect r events, EPOLL_CTL_MOD each to re-arm it): the EPOLLONESHOT round. */
+    public static long waitOneShot(Set set, long rounds, int r, int maxevents) {
+        try { return check((long) WAIT_ONESHOT.invokeExact(set.handle(), rounds, r, maxevents), "epoll_wait / epoll_ctl MOD"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** rounds × r eventfd writes to unregistered spares: the edge-making alone. */
+    public static long writeRounds(Set set, long rounds, int r) {
+        try { return check((long) WRITE_ROUNDS.invokeExact(set.handle(), rounds, r), "eventfd write"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** iters × (ADD spare, epoll_wait, DEL spare, epoll_wait). */
+    public static long addWaitDelWait(Set set, long iters) {
+        try { return check((long) ADD_DEL_WAIT.invokeExact(set.handle(), iters), "epoll_ctl / epoll_wait"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    // ---- raw calls, for the behaviour tests ------------------------------------------------
+
+    public static int create() {
+        try { return checkFd((int) EPOLL_CREATE1.invokeExact(0), "epoll_create1"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** epoll_ctl with data.u64 = tag; returns 0 or -1 (the tests look at failures too). */
+    public static int ctl(int epfd, int op, int fd, int events, long tag) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ev = arena.allocate(EPOLL_EVENT_BYTES);
+            ev.set(JAVA_INT_UNALIGNED, 0, events);
+            ev.set(JAVA_LONG.withByteAlignment(1), 4, tag);
+            return (int) EPOLL_CTL.invokeExact(epfd, op, fd, ev);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** epoll_wait; returns the tags (data.u64) of the events reported. */
+    public static long[] wait(int epfd, int maxevents, int timeoutMs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment evs = arena.allocate((long) EPOLL_EVENT_BYTES * maxevents);
+            int n = (int) EPOLL_WAIT.invokeExact(epfd, evs, maxevents, timeoutMs);
+            if (n < 0) throw new IllegalStateException("epoll_wait failed");
+            long[] tags = new long[n];
+            for (int i = 0; i < n; i++) tags[i] = evs.get(JAVA_LONG.withByteAlignment(1), (long) i * EPOLL_EVENT_BYTES + 4);
+            return tags;
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** A non-blocking eventfd (EFD_NONBLOCK|EFD_CLOEXEC). */
+    public static int eventfd() {
+        try { return checkFd((int) EVENTFD.invokeExact(0, 0x800 | 0x80000), "eventfd"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** Adds 1 to an eventfd's counter: makes it readable, and is an edge for EPOLLET. */
+    public static void signal(int eventfd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            if ((long) WRITE.invokeExact(eventfd, one, 8L) != 8) throw new IllegalStateException("eventfd write failed");
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** Reads (and so resets) an eventfd's counter; returns it, or 0 if it was not readable. */
+    public static long drain(int eventfd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            return (long) READ.invokeExact(eventfd, value, 8L) == 8 ? value.get(JAVA_LONG, 0) : 0;
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try { int ignored = (int) CLOSE.invokeExact(fd); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static long check(long rc, String what) {
+        if (rc < 0) throw new IllegalStateException(what + " failed: " + strerror((int) -rc));
+        return rc;
+    }
+
+    private static int checkFd(int fd, String what) {
+        if (fd < 0) throw new IllegalStateException(what + " failed");
+        return fd;
+    }
+}
