@@ -60,3 +60,31 @@ check "perf bench sched pipe, processes, same CPU" PIPE_PROCESSES same 20000 tas
 check "perf bench sched pipe -T, threads, same CPU" PIPE_THREADS same 20000 taskset -c 0 "$PERF" bench sched pipe -T -l 20000
 check "perf bench sched pipe, processes, CPUs 0 and 1" PIPE_PROCESSES two 2000 "$PIN" 0 1 -- "$PERF" bench sched pipe -l 2000
 check "perf bench sched pipe -T, threads, CPUs 0 and 1" PIPE_THREADS two 2000 "$PIN" 0 0,1 -- "$PERF" bench sched pipe -T -l 2000
+
+# The ucontext rung, outside JMH: a stand-alone swapcontext ping-pong (crosscheck/swapcontext_loop.c)
+# timed by itself, and its rt_sigprocmask calls counted by `perf stat` on the syscall tracepoint
+# (a run with n round trips minus a run with none), against the rtSigprocmaskPerSwitch metric.
+# The time is taken from a run without perf: an enabled syscall tracepoint slows every syscall.
+LOOP="$LAB_ROOT/jmh/target/crosscheck/swapcontext_loop"
+EVENT=syscalls:sys_enter_rt_sigprocmask
+read -r ns_per_switch _ < <("$LOOP" 100000)
+echo "{\"check\":\"swapcontext stand-alone C loop\",\"benchmark\":\"io.contextlab.switches.NativeCoroutines.ucontextSwapcontext\",\"reference\":\"swapcontext_loop 100000 (median of 11 rounds of 100000 round trips, ns per one-way switch)\",\"ns_per_op\":$ns_per_switch,\"tolerance\":0.15}"
+perf_count() { # round trips -> "count total_round_trips"
+  local stat out
+  stat=$(mktemp)
+  out=$("$PERF" stat -x, -o "$stat" -e "$EVENT" "$LOOP" "$1")
+  { echo "### perf stat -x, -e $EVENT swapcontext_loop $1"; echo "stdout: $out"; cat "$stat"; } >>"$OUT"
+  echo "$(awk -F, -v e="$EVENT" '$3 == e {print $1}' "$stat") $(awk '{print $2}' <<<"$out")"
+  rm -f "$stat"
+}
+read -r with_loop round_trips < <(perf_count 100000)
+read -r without_loop _ < <(perf_count 0)
+if [ -n "$with_loop" ] && [ -n "$without_loop" ] && [ "${round_trips:-0}" -gt 0 ]; then
+  awk -v a="$with_loop" -v b="$without_loop" -v rt="$round_trips" 'BEGIN {
+    printf "{\"check\":\"rt_sigprocmask per swapcontext, perf stat\",\"benchmark\":\"io.contextlab.switches.NativeCoroutines.ucontextSwapcontext\","
+    printf "\"reference\":\"perf stat -e syscalls:sys_enter_rt_sigprocmask swapcontext_loop: (%d - %d) calls / %d switches\",", a, b, 2 * rt
+    printf "\"value\":%.4f,\"unit\":\"syscalls/switch\",\"metric\":\"rtSigprocmaskPerSwitch\",\"tolerance\":0.15}\n", (a - b) / (2 * rt)
+  }'
+else
+  echo "switches cross-check: perf stat could not count $EVENT (tracefs mounted? root or CAP_PERFMON?)" >&2
+fi

@@ -4,7 +4,15 @@
  * mask (so no syscall), no shadow stack, no caller-saved registers (the C compiler has already
  * spilled those around the call, because to it this is just a function call).
  *
- *   void cl_asm_switch(void **save_sp, void *next_sp)
+ *   void cl_asm_switch(void **save_sp, void *next_sp)       resumes with pop + indirect jmp
+ *   void cl_asm_switch_ret(void **save_sp, void *next_sp)   resumes with ret
+ *
+ * Why two: `ret` into the other stack's call site never matches the return stack buffer (its
+ * top entry is this side's call), so every switch through `ret` pays a mispredicted return;
+ * on this machine that doubles the cost of a switch. Popping the return address and jumping
+ * to it goes through the indirect-branch predictor instead, which learns the alternating
+ * targets (Boost.Context's x86-64 switch ends the same way for the same reason). The two are
+ * interchangeable: same frame, so one side may use either.
  *
  * Frame pushed on the current stack, lowest address first (this is also the layout that
  * asm_switch.c writes onto a fresh coroutine stack):
@@ -13,11 +21,7 @@
  * MXCSR's control bits and the x87 control word are callee-saved per the ABI (section 3.2.1):
  * a coroutine that changes the rounding mode must not change it for the other side.
  */
-        .text
-        .globl  cl_asm_switch
-        .type   cl_asm_switch, @function
-cl_asm_switch:
-        .cfi_startproc
+        .macro  SAVE_AND_SWAP
         pushq   %rbp
         pushq   %rbx
         pushq   %r12
@@ -38,9 +42,27 @@ cl_asm_switch:
         popq    %r12
         popq    %rbx
         popq    %rbp
-        ret
+        .endm
+
+        .text
+        .globl  cl_asm_switch
+        .type   cl_asm_switch, @function
+cl_asm_switch:
+        .cfi_startproc
+        SAVE_AND_SWAP
+        popq    %rcx
+        jmp     *%rcx
         .cfi_endproc
         .size   cl_asm_switch, .-cl_asm_switch
+
+        .globl  cl_asm_switch_ret
+        .type   cl_asm_switch_ret, @function
+cl_asm_switch_ret:
+        .cfi_startproc
+        SAVE_AND_SWAP
+        ret
+        .cfi_endproc
+        .size   cl_asm_switch_ret, .-cl_asm_switch_ret
 
 /*
  * First code a fresh coroutine runs: cl_asm_switch "returns" here with r12 = entry function and
@@ -60,7 +82,7 @@ cl_asm_trampoline:
 /*
  * The register-preservation probe, in assembly because C cannot promise what is in rbx or rbp.
  *
- *   int cl_asm_probe_callee_saved(void **save_sp, void *next_sp)
+ *   int cl_asm_probe_callee_saved(void **save_sp, void *next_sp, void (*switch_fn)(void **, void *))
  *
  * Loads distinct patterns into rbx, rbp, r12-r15, a non-default rounding mode into MXCSR and
  * the x87 control word, switches to next_sp (a coroutine that clobbers all of them and switches
@@ -91,7 +113,7 @@ cl_asm_probe_callee_saved:
         movabsq $0x4444444444444444, %r13
         movabsq $0x5555555555555555, %r14
         movabsq $0x6666666666666666, %r15
-        call    cl_asm_switch
+        call    *%rdx
         xorl    %eax, %eax
         movabsq $0x1111111111111111, %rcx
         cmpq    %rcx, %rbx

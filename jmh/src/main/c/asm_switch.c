@@ -10,9 +10,11 @@
 
 #include "coroutine_check.h"
 
+typedef void (*switch_fn)(void **save_sp, void *next_sp);
 void cl_asm_switch(void **save_sp, void *next_sp);
+void cl_asm_switch_ret(void **save_sp, void *next_sp);
 void cl_asm_trampoline(void);
-int cl_asm_probe_callee_saved(void **save_sp, void *next_sp);
+int cl_asm_probe_callee_saved(void **save_sp, void *next_sp, switch_fn fn);
 void cl_asm_clobber_entry(void *slots);
 
 #define STACK_BYTES (1 << 20)
@@ -23,6 +25,7 @@ struct asm_coroutine {
     void *coroutine_sp;
     void *stack;                   /* lowest address of the mapping, guard page included */
     int64_t resumed;               /* incremented by the coroutine on every resume */
+    switch_fn switch_to;           /* cl_asm_switch (pop + jmp) or cl_asm_switch_ret (ret) */
     void (*body)(struct asm_coroutine *);
     struct coroutine_check *check;
 };
@@ -61,9 +64,10 @@ static void asm_yield(void *co) {
 }
 
 static void pong_body(struct asm_coroutine *c) {
+    switch_fn switch_to = c->switch_to;
     for (;;) {
         c->resumed++;
-        cl_asm_switch(&c->coroutine_sp, c->caller_sp);
+        switch_to(&c->coroutine_sp, c->caller_sp);
     }
 }
 
@@ -76,12 +80,13 @@ static void entry(void *arg) {
     c->body(c);
 }
 
-static struct asm_coroutine *coroutine_new(void (*body)(struct asm_coroutine *)) {
+static struct asm_coroutine *coroutine_new(void (*body)(struct asm_coroutine *), switch_fn switch_to) {
     struct asm_coroutine *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stack = stack_map();
     if (!c->stack) { free(c); return NULL; }
     c->body = body;
+    c->switch_to = switch_to;
     c->coroutine_sp = frame_init(c->stack, entry, c);
     return c;
 }
@@ -92,9 +97,10 @@ void cl_asm_free(struct asm_coroutine *c) {
     free(c);
 }
 
-/* The benchmark's coroutine: on every resume it counts and switches straight back. */
-struct asm_coroutine *cl_asm_new(void) {
-    return coroutine_new(pong_body);
+/* The benchmark's coroutine: on every resume it counts and switches straight back. via_ret: 0 =
+ * both sides switch with cl_asm_switch (pop + jmp), 1 = with cl_asm_switch_ret. */
+struct asm_coroutine *cl_asm_new(int via_ret) {
+    return coroutine_new(pong_body, via_ret ? cl_asm_switch_ret : cl_asm_switch);
 }
 
 /*
@@ -102,8 +108,9 @@ struct asm_coroutine *cl_asm_new(void) {
  * resumes the coroutine has seen in total, which the caller can check and the JIT cannot drop.
  */
 int64_t cl_asm_pingpong(struct asm_coroutine *c, int64_t n) {
+    switch_fn switch_to = c->switch_to;
     for (int64_t i = 0; i < n; i++)
-        cl_asm_switch(&c->caller_sp, c->coroutine_sp);
+        switch_to(&c->caller_sp, c->coroutine_sp);
     return c->resumed;
 }
 
@@ -111,7 +118,7 @@ int64_t cl_asm_pingpong(struct asm_coroutine *c, int64_t n) {
 int64_t cl_asm_interleave(int64_t rounds, int depth, char *trace) {
     struct coroutine_check check = {.resume = asm_resume, .yield = asm_yield, .trace = trace,
                                     .rounds = rounds, .depth = depth};
-    struct asm_coroutine *c = coroutine_new(check_body);
+    struct asm_coroutine *c = coroutine_new(check_body, cl_asm_switch);
     if (!c) return -2;
     c->check = &check;
     check.coroutine = c;
@@ -121,15 +128,18 @@ int64_t cl_asm_interleave(int64_t rounds, int depth, char *trace) {
     return result;
 }
 
-/* Runs the probe of asm_switch.S `rounds` times against a clobbering coroutine; ORs the masks. */
-int cl_asm_probe(int rounds) {
+/*
+ * Runs the probe of asm_switch.S `rounds` times against a clobbering coroutine, switching with
+ * cl_asm_switch (via_ret 0) or cl_asm_switch_ret (1); ORs the masks.
+ */
+int cl_asm_probe(int rounds, int via_ret) {
     void *stack = stack_map();
     if (!stack) return -1;
     void *slots[2] = {NULL, NULL};   /* {prober_sp, clobberer_sp} */
     slots[1] = frame_init(stack, cl_asm_clobber_entry, slots);
     int mask = 0;
     for (int r = 0; r < rounds; r++)
-        mask |= cl_asm_probe_callee_saved(&slots[0], slots[1]);
+        mask |= cl_asm_probe_callee_saved(&slots[0], slots[1], via_ret ? cl_asm_switch_ret : cl_asm_switch);
     munmap(stack, STACK_BYTES);
     return mask;
 }

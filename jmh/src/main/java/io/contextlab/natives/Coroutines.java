@@ -20,7 +20,11 @@ import java.nio.charset.StandardCharsets;
 public final class Coroutines {
     /** The C mechanisms with a stackful coroutine handle, named as in the benchmarks. */
     public enum Stackful {
-        SETJMP("cl_setjmp"), SIGSETJMP_SAVING_MASK("cl_setjmp"), UCONTEXT("cl_ucontext"), ASM("cl_asm");
+        SETJMP("cl_setjmp"), SIGSETJMP_SAVING_MASK("cl_setjmp"), UCONTEXT("cl_ucontext"),
+        /** asm_switch.S resuming with pop + indirect jmp. */
+        ASM("cl_asm"),
+        /** asm_switch.S resuming with ret (a mispredicted return on every switch). */
+        ASM_RET("cl_asm");
 
         final String prefix;
 
@@ -49,12 +53,12 @@ public final class Coroutines {
     private static final MethodHandle UCONTEXT_INTERLEAVE = NativeLibrary.downcall("cl_ucontext_interleave",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
 
-    private static final MethodHandle ASM_NEW = NativeLibrary.downcall("cl_asm_new", FunctionDescriptor.of(ADDRESS));
+    private static final MethodHandle ASM_NEW = NativeLibrary.downcall("cl_asm_new", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle ASM_PINGPONG = NativeLibrary.downcall("cl_asm_pingpong", PINGPONG);
     private static final MethodHandle ASM_FREE = NativeLibrary.downcall("cl_asm_free", FREE);
     private static final MethodHandle ASM_INTERLEAVE = NativeLibrary.downcall("cl_asm_interleave",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
-    private static final MethodHandle ASM_PROBE = NativeLibrary.downcall("cl_asm_probe", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle ASM_PROBE = NativeLibrary.downcall("cl_asm_probe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private static final SymbolLookup SYMBOLS = SymbolLookup.libraryLookup(NativeLibrary.PATH, Arena.global());
 
@@ -83,7 +87,8 @@ public final class Coroutines {
                 case SETJMP -> (MemorySegment) SETJMP_NEW.invokeExact(0);
                 case SIGSETJMP_SAVING_MASK -> (MemorySegment) SETJMP_NEW.invokeExact(1);
                 case UCONTEXT -> (MemorySegment) UCONTEXT_NEW.invokeExact();
-                case ASM -> (MemorySegment) ASM_NEW.invokeExact();
+                case ASM -> (MemorySegment) ASM_NEW.invokeExact(0);
+                case ASM_RET -> (MemorySegment) ASM_NEW.invokeExact(1);
             };
             if (handle.equals(MemorySegment.NULL)) throw new OutOfMemoryError("cannot map a coroutine stack for " + kind);
             return handle;
@@ -98,7 +103,7 @@ public final class Coroutines {
             return switch (kind) {
                 case SETJMP, SIGSETJMP_SAVING_MASK -> (long) SETJMP_PINGPONG.invokeExact(coroutine, n);
                 case UCONTEXT -> (long) UCONTEXT_PINGPONG.invokeExact(coroutine, n);
-                case ASM -> (long) ASM_PINGPONG.invokeExact(coroutine, n);
+                case ASM, ASM_RET -> (long) ASM_PINGPONG.invokeExact(coroutine, n);
             };
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
@@ -110,7 +115,7 @@ public final class Coroutines {
             switch (kind) {
                 case SETJMP, SIGSETJMP_SAVING_MASK -> SETJMP_FREE.invokeExact(coroutine);
                 case UCONTEXT -> UCONTEXT_FREE.invokeExact(coroutine);
-                case ASM -> ASM_FREE.invokeExact(coroutine);
+                case ASM, ASM_RET -> ASM_FREE.invokeExact(coroutine);
             }
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
@@ -140,7 +145,7 @@ public final class Coroutines {
                 case SETJMP -> (long) SETJMP_INTERLEAVE.invokeExact(0, (long) rounds, depth, trace);
                 case SIGSETJMP_SAVING_MASK -> (long) SETJMP_INTERLEAVE.invokeExact(1, (long) rounds, depth, trace);
                 case UCONTEXT -> (long) UCONTEXT_INTERLEAVE.invokeExact((long) rounds, depth, trace);
-                case ASM -> (long) ASM_INTERLEAVE.invokeExact((long) rounds, depth, trace);
+                case ASM, ASM_RET -> (long) ASM_INTERLEAVE.invokeExact((long) rounds, depth, trace);
             };
             return new Interleaving(trace.getString(0, StandardCharsets.US_ASCII), result);
         } catch (Throwable t) {
@@ -152,8 +157,10 @@ public final class Coroutines {
      * asm_switch.S's probe, {@code rounds} times against a coroutine that clobbers every
      * callee-saved register, MXCSR and the x87 control word. A bit mask of what did not survive:
      * bit 0 rbx, 1 rbp, 2 r12, 3 r13, 4 r14, 5 r15, 6 MXCSR, 7 x87 control word; 0 = all did.
+     * kind: ASM or ASM_RET, the switch the probe calls.
      */
-    public static int asmProbeCalleeSaved(int rounds) {
-        try { return (int) ASM_PROBE.invokeExact(rounds); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    public static int asmProbeCalleeSaved(Stackful kind, int rounds) {
+        if (kind != Stackful.ASM && kind != Stackful.ASM_RET) throw new IllegalArgumentException("the probe is for ASM and ASM_RET, not " + kind);
+        try { return (int) ASM_PROBE.invokeExact(rounds, kind == Stackful.ASM_RET ? 1 : 0); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
     }
 }

@@ -22,12 +22,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /*
  * Claim (second article): of the C coroutines, switch-case protothreads are the lightest,
  * setjmp/longjmp (State Threads) is fast because it never enters the kernel, and ucontext is slow
  * because swapcontext saves the signal mask with a syscall. The floor under all stackful ones is a
- * hand-written switch of the callee-saved registers (asm_switch.S).
+ * hand-written switch of the callee-saved registers (asm_switch.S), measured twice: resuming the
+ * other side with pop + jmp (asmSwitch) and with ret (asmSwitchViaRet), whose return never
+ * matches the return stack buffer — the difference is the price of that misprediction.
  *
  * Unit: ns per ONE-WAY switch. Every loop runs ROUND_TRIPS resume+yield pairs inside C, i.e.
  * 2 * ROUND_TRIPS switches, and @OperationsPerInvocation(2 * ROUND_TRIPS) divides by that. For the
@@ -44,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * beside the time as the secondary metrics "syscallsPerSwitch" and "rtSigprocmaskPerSwitch".
  * Expected: 0 for setjmp and asm, 1 rt_sigprocmask for ucontext (glibc 2.36 swapcontext makes
  * exactly one), 2 for sigsetjmp(env, 1)/siglongjmp (save in sigsetjmp, restore in siglongjmp).
+ * JMH sums an EVENTS counter over every measurement iteration of every fork, so each iteration
+ * reports its share, perSwitch / (forks * iterations): the metric's score is the per-switch
+ * figure; its per-iteration raw data are those shares.
  *
  * Run: scripts/lab bench 'switches.NativeCoroutines'
  */
@@ -61,6 +67,7 @@ public class NativeCoroutines {
     private final Map<Stackful, MemorySegment> coroutines = new EnumMap<>(Stackful.class);
     private final Map<Stackful, SyscallCounter.Counts> syscalls = new EnumMap<>(Stackful.class);
     private String countingUnavailable;
+    private double iterationShare;
 
     /** Syscalls per one-way switch, measured at trial setup; NaN where counting is not possible. */
     @State(Scope.Thread)
@@ -71,7 +78,8 @@ public class NativeCoroutines {
     }
 
     @Setup(Level.Trial)
-    public void create() {
+    public void create(BenchmarkParams params) {
+        iterationShare = 1.0 / (Math.max(1, params.getForks()) * params.getMeasurement().getCount());
         for (Stackful kind : Stackful.values()) {
             MemorySegment coroutine = Coroutines.create(kind);
             coroutines.put(kind, coroutine);
@@ -94,8 +102,8 @@ public class NativeCoroutines {
     private void report(Stackful kind, SyscallsPerSwitch counters) {
         SyscallCounter.Counts counts = syscalls.get(kind);
         double switches = 2.0 * COUNTED_ROUND_TRIPS;
-        counters.syscallsPerSwitch = counts == null ? Double.NaN : counts.all() / switches;
-        counters.rtSigprocmaskPerSwitch = counts == null ? Double.NaN : counts.rtSigprocmask() / switches;
+        counters.syscallsPerSwitch = counts == null ? Double.NaN : counts.all() / switches * iterationShare;
+        counters.rtSigprocmaskPerSwitch = counts == null ? Double.NaN : counts.rtSigprocmask() / switches * iterationShare;
     }
 
     private long pingPong(Stackful kind, SyscallsPerSwitch counters) {
@@ -141,5 +149,12 @@ public class NativeCoroutines {
     @OperationsPerInvocation(SWITCHES)
     public long asmSwitch(SyscallsPerSwitch counters) {
         return pingPong(Stackful.ASM, counters);
+    }
+
+    /** The same switch resuming with ret: what a mispredicted return adds to every switch. */
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public long asmSwitchViaRet(SyscallsPerSwitch counters) {
+        return pingPong(Stackful.ASM_RET, counters);
     }
 }

@@ -43,8 +43,9 @@ class CoroutinesTest {
     }
 
     /** Bit mask of rbx, rbp, r12-r15, MXCSR, x87 CW that did not survive a round trip; 0 = all did. */
-    @Test
-    void asmSwitchPreservesEveryCalleeSavedRegisterMxcsrAndX87ControlWord() {
-        assertEquals(0, Coroutines.asmProbeCalleeSaved(100), "mask bit 0 rbx, 1 rbp, 2 r12, 3 r13, 4 r14, 5 r15, 6 MXCSR, 7 x87 CW");
+    @ParameterizedTest
+    @EnumSource(value = Stackful.class, names = {"ASM", "ASM_RET"})
+    void asmSwitchPreservesEveryCalleeSavedRegisterMxcsrAndX87ControlWord(Stackful kind) {
+        assertEquals(0, Coroutines.asmProbeCalleeSaved(kind, 100), "mask bit 0 rbx, 1 rbp, 2 r12, 3 r13, 4 r14, 5 r15, 6 MXCSR, 7 x87 CW");
     }
 }
