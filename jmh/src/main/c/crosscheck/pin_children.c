@@ -8,7 +8,10 @@
  *   pin_children <cpu of the command> <cpu,cpu,...> -- command args...
  *
  * How: the command runs under ptrace with PTRACE_O_TRACEFORK/TRACECLONE, so each new task is
- * born stopped; we set its affinity, then let it go. No syscall tracing: after the tasks are
+ * born stopped; we set its affinity, then let it go. A new task is pinned at whichever comes
+ * first, its parent's fork/clone event or its own initial stop (the kernel reports them in either
+ * order); creation order is still kept, because the parent stays stopped at its event until we
+ * let it go, so it cannot create the next task before this one is seen. No syscall tracing: after the tasks are
  * created, the tracer only sleeps in waitpid, and the traced tasks run at full speed.
  * Tasks beyond the list keep the inherited affinity.
  */
@@ -27,6 +30,14 @@ static int pin(pid_t pid, int cpu) {
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     return sched_setaffinity(pid, sizeof set, &set);
+}
+
+/* Pins pid to the next CPU of the list the first time it is seen; later sightings do nothing. */
+static void pin_new_task(pid_t pid, pid_t *seen, int *nseen, const int *cpus, int ncpus, int *next) {
+    for (int i = 0; i < *nseen; i++)
+        if (seen[i] == pid) return;
+    if (*nseen < 64) seen[(*nseen)++] = pid;
+    if (*next < ncpus && pin(pid, cpus[(*next)++]) != 0) perror("pin_children: sched_setaffinity");
 }
 
 int main(int argc, char **argv) {
@@ -56,6 +67,8 @@ int main(int argc, char **argv) {
     ptrace(PTRACE_CONT, root, NULL, NULL);
 
     int next = 0, root_status = 0;
+    pid_t seen[64];
+    int nseen = 0;
     for (;;) {
         pid_t pid = waitpid(-1, &status, __WALL);
         if (pid < 0) {
@@ -72,11 +85,11 @@ int main(int argc, char **argv) {
         if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
             unsigned long child = 0;
             ptrace(PTRACE_GETEVENTMSG, pid, NULL, &child);
-            if (next < nchild && pin((pid_t) child, child_cpus[next++]) != 0)
-                perror("pin_children: sched_setaffinity");
+            pin_new_task((pid_t) child, seen, &nseen, child_cpus, nchild, &next);
             ptrace(PTRACE_CONT, pid, NULL, NULL);
             continue;
         }
+        if (pid != root) pin_new_task(pid, seen, &nseen, child_cpus, nchild, &next);
         /* A new task's initial SIGSTOP (or a group stop) is swallowed; other signals go through. */
         ptrace(PTRACE_CONT, pid, NULL, (void *) (long) (sig == SIGSTOP || sig == SIGTRAP ? 0 : sig));
     }
