@@ -48,7 +48,7 @@ check() { # check-name kind cpus loops command...
   shown=${shown//$LAB_ROOT\/jmh\/target\/crosscheck\//}
   awk -v name="$name" -v kind="$kind" -v cpus="$cpus" -v usecs="$usecs" -v cmd="$shown" -v rounds="$ROUNDS" 'BEGIN {
     printf "{\"check\":\"%s\",\"benchmark\":\"io.contextlab.switches.NativePingPong.pingPong\",", name
-    printf "\"params\":{\"kind\":\"%s\",\"cpus\":\"%s\"},", kind, cpus
+    printf "\"params\":{\"cpus\":\"%s\",\"kind\":\"%s\"},", cpus, kind
     printf "\"reference\":\"%s (median of %d runs: %.3f usecs/op per round trip, /2 = ns per one-way pass)\",", cmd, rounds, usecs
     printf "\"ns_per_op\":%.1f,\"tolerance\":0.15}\n", usecs * 1000 / 2
   }'

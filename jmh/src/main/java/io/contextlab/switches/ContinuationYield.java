@@ -27,9 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Unit: ns per ONE-WAY switch; run() + yield is a round trip, so @OperationsPerInvocation(2).
  *
  * Parameters: depth = frames between run() and yield (1, 10, 100). The continuation descends once
- * and then yields in a loop at the bottom, as in OpenJDK's test/micro loom Yield benchmark: after
- * the first freeze the JVM thaws lazily (a few frames at a time, a return barrier below them), so
- * a repeated yield at depth 100 need not copy 100 frames each time — which this measures rather
+ * and then yields in a loop at the bottom — the steady state of a coroutine that switches deep in
+ * its stack. (OpenJDK's loom/obsolete/FreezeAndThaw micro benchmark asks the other question: a
+ * fresh continuation per invocation, one yield, every frame frozen and thawed once.) After the
+ * first freeze the JVM thaws lazily (a few frames at a time, a return barrier below them), so a
+ * repeated yield at depth 100 need not copy 100 frames each time — which this measures rather
  * than assumes. The frames are DONT_INLINE so that depth means real frames.
  * baselineRecursion: a call down `depth` frames and back, no continuation, on the same scale
  * (call + return = a round trip).
