@@ -11,7 +11,7 @@
  * top entry is this side's call), so every switch through `ret` pays a mispredicted return;
  * on this machine that doubles the cost of a switch. Popping the return address and jumping
  * to it goes through the indirect-branch predictor instead, which learns the alternating
- * targets (Boost.Context's x86-64 switch ends the same way for the same reason). The two are
+ * targets (Boost.Context's x86-64 jump_fcontext also ends in an indirect jmp). The two are
  * interchangeable: same frame, so one side may use either.
  *
  * Frame pushed on the current stack, lowest address first (this is also the layout that
