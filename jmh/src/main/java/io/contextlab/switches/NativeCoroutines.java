@@ -30,7 +30,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * because swapcontext saves the signal mask with a syscall. The floor under all stackful ones is a
  * hand-written switch of the callee-saved registers (asm_switch.S), measured twice: resuming the
  * other side with pop + jmp (asmSwitch) and with ret (asmSwitchViaRet), whose return never
- * matches the return stack buffer — the difference is the price of that misprediction.
+ * matches the return stack buffer. Which one is cheaper depends on the process it runs in (see
+ * asm_switch.S: inside the JVM, on this machine, ret is); the floor is the lower of the two.
  *
  * Unit: ns per ONE-WAY switch. Every loop runs ROUND_TRIPS resume+yield pairs inside C, i.e.
  * 2 * ROUND_TRIPS switches, and @OperationsPerInvocation(2 * ROUND_TRIPS) divides by that. For the
