@@ -4,19 +4,21 @@
  * mask (so no syscall), no shadow stack, no caller-saved registers (the C compiler has already
  * spilled those around the call, because to it this is just a function call).
  *
- *   void cl_asm_switch(void **save_sp, void *next_sp)       resumes with pop + indirect jmp
- *   void cl_asm_switch_ret(void **save_sp, void *next_sp)   resumes with ret
+ *   void cl_asm_switch(void **save_sp, void *next_sp)       resumes with ret
+ *   void cl_asm_switch_jmp(void **save_sp, void *next_sp)   resumes with pop + indirect jmp
  *
  * Why two: `ret` into the other stack's call site never matches the return stack buffer (its
- * top entry is this side's call), so every switch through `ret` pays a mispredicted return.
- * Popping the return address and jumping to it goes through the indirect-branch predictor
- * instead, which can learn the alternating targets (Boost.Context's x86-64 jump_fcontext also
- * ends in an indirect jmp). Measured on this VM (2026-11): in a plain C process pop + jmp is the
- * faster one (about 4-13 ns against 11-26 ns per switch), but called from inside the JVM the
- * order flips (ret about 11 ns, pop + jmp 60-170 ns), with the same library, MXCSR and x87 CW,
- * -Xint or not, UseAVX=0 or not. Not explained yet (no PMU here to count branch misses), so the
- * suite measures both and the floor is the lower of the two. The two are interchangeable: same
- * frame, so one side may use either.
+ * top entry is this side's call), so every switch through `ret` should pay a mispredicted
+ * return; popping the return address and jumping to it goes through the indirect-branch
+ * predictor instead, which can learn the alternating targets (Boost.Context's x86-64
+ * jump_fcontext ends in an indirect jmp). On this machine (Intel Xeon @ 2.80GHz, a KVM guest,
+ * 2026-11) the measurement says otherwise: the ret form costs about 11 ns per switch from the
+ * first switch on; the pop + jmp form costs about 4 ns for the first call of a loop (some
+ * thousands of switches) and about 60 ns in every later call, in a plain C process as in the
+ * JVM, with or without other code in between. 60 ns is ~170 cycles, more than a branch
+ * mispredict; the cause is not known (no PMU in this VM to count branch misses or machine
+ * clears). So `cl_asm_switch`, the floor of the ladder, is the ret form, and the jmp form stays
+ * as its own rung. The two are interchangeable: same frame, so one side may use either.
  *
  * Frame pushed on the current stack, lowest address first (this is also the layout that
  * asm_switch.c writes onto a fresh coroutine stack):
@@ -54,19 +56,19 @@
 cl_asm_switch:
         .cfi_startproc
         SAVE_AND_SWAP
-        popq    %rcx
-        jmp     *%rcx
+        ret
         .cfi_endproc
         .size   cl_asm_switch, .-cl_asm_switch
 
-        .globl  cl_asm_switch_ret
-        .type   cl_asm_switch_ret, @function
-cl_asm_switch_ret:
+        .globl  cl_asm_switch_jmp
+        .type   cl_asm_switch_jmp, @function
+cl_asm_switch_jmp:
         .cfi_startproc
         SAVE_AND_SWAP
-        ret
+        popq    %rcx
+        jmp     *%rcx
         .cfi_endproc
-        .size   cl_asm_switch_ret, .-cl_asm_switch_ret
+        .size   cl_asm_switch_jmp, .-cl_asm_switch_jmp
 
 /*
  * First code a fresh coroutine runs: cl_asm_switch "returns" here with r12 = entry function and

@@ -12,7 +12,7 @@
 
 typedef void (*switch_fn)(void **save_sp, void *next_sp);
 void cl_asm_switch(void **save_sp, void *next_sp);
-void cl_asm_switch_ret(void **save_sp, void *next_sp);
+void cl_asm_switch_jmp(void **save_sp, void *next_sp);
 void cl_asm_trampoline(void);
 int cl_asm_probe_callee_saved(void **save_sp, void *next_sp, switch_fn fn);
 void cl_asm_clobber_entry(void *slots);
@@ -25,7 +25,7 @@ struct asm_coroutine {
     void *coroutine_sp;
     void *stack;                   /* lowest address of the mapping, guard page included */
     int64_t resumed;               /* incremented by the coroutine on every resume */
-    switch_fn switch_to;           /* cl_asm_switch (pop + jmp) or cl_asm_switch_ret (ret) */
+    switch_fn switch_to;           /* cl_asm_switch (ret) or cl_asm_switch_jmp (pop + jmp) */
     void (*body)(struct asm_coroutine *);
     struct coroutine_check *check;
 };
@@ -97,10 +97,10 @@ void cl_asm_free(struct asm_coroutine *c) {
     free(c);
 }
 
-/* The benchmark's coroutine: on every resume it counts and switches straight back. via_ret: 0 =
- * both sides switch with cl_asm_switch (pop + jmp), 1 = with cl_asm_switch_ret. */
-struct asm_coroutine *cl_asm_new(int via_ret) {
-    return coroutine_new(pong_body, via_ret ? cl_asm_switch_ret : cl_asm_switch);
+/* The benchmark's coroutine: on every resume it counts and switches straight back. via_jmp: 0 =
+ * both sides switch with cl_asm_switch (ret), 1 = with cl_asm_switch_jmp (pop + jmp). */
+struct asm_coroutine *cl_asm_new(int via_jmp) {
+    return coroutine_new(pong_body, via_jmp ? cl_asm_switch_jmp : cl_asm_switch);
 }
 
 /*
@@ -130,16 +130,16 @@ int64_t cl_asm_interleave(int64_t rounds, int depth, char *trace) {
 
 /*
  * Runs the probe of asm_switch.S `rounds` times against a clobbering coroutine, switching with
- * cl_asm_switch (via_ret 0) or cl_asm_switch_ret (1); ORs the masks.
+ * cl_asm_switch (via_jmp 0) or cl_asm_switch_jmp (1); ORs the masks.
  */
-int cl_asm_probe(int rounds, int via_ret) {
+int cl_asm_probe(int rounds, int via_jmp) {
     void *stack = stack_map();
     if (!stack) return -1;
     void *slots[2] = {NULL, NULL};   /* {prober_sp, clobberer_sp} */
     slots[1] = frame_init(stack, cl_asm_clobber_entry, slots);
     int mask = 0;
     for (int r = 0; r < rounds; r++)
-        mask |= cl_asm_probe_callee_saved(&slots[0], slots[1], via_ret ? cl_asm_switch_ret : cl_asm_switch);
+        mask |= cl_asm_probe_callee_saved(&slots[0], slots[1], via_jmp ? cl_asm_switch_jmp : cl_asm_switch);
     munmap(stack, STACK_BYTES);
     return mask;
 }

@@ -21,10 +21,10 @@ public final class Coroutines {
     /** The C mechanisms with a stackful coroutine handle, named as in the benchmarks. */
     public enum Stackful {
         SETJMP("cl_setjmp"), SIGSETJMP_SAVING_MASK("cl_setjmp"), UCONTEXT("cl_ucontext"),
-        /** asm_switch.S resuming with pop + indirect jmp. */
+        /** asm_switch.S resuming the other side with ret. */
         ASM("cl_asm"),
-        /** asm_switch.S resuming with ret (a mispredicted return on every switch). */
-        ASM_RET("cl_asm");
+        /** asm_switch.S resuming the other side with pop + indirect jmp. */
+        ASM_JMP("cl_asm");
 
         final String prefix;
 
@@ -88,7 +88,7 @@ public final class Coroutines {
                 case SIGSETJMP_SAVING_MASK -> (MemorySegment) SETJMP_NEW.invokeExact(1);
                 case UCONTEXT -> (MemorySegment) UCONTEXT_NEW.invokeExact();
                 case ASM -> (MemorySegment) ASM_NEW.invokeExact(0);
-                case ASM_RET -> (MemorySegment) ASM_NEW.invokeExact(1);
+                case ASM_JMP -> (MemorySegment) ASM_NEW.invokeExact(1);
             };
             if (handle.equals(MemorySegment.NULL)) throw new OutOfMemoryError("cannot map a coroutine stack for " + kind);
             return handle;
@@ -103,7 +103,7 @@ public final class Coroutines {
             return switch (kind) {
                 case SETJMP, SIGSETJMP_SAVING_MASK -> (long) SETJMP_PINGPONG.invokeExact(coroutine, n);
                 case UCONTEXT -> (long) UCONTEXT_PINGPONG.invokeExact(coroutine, n);
-                case ASM, ASM_RET -> (long) ASM_PINGPONG.invokeExact(coroutine, n);
+                case ASM, ASM_JMP -> (long) ASM_PINGPONG.invokeExact(coroutine, n);
             };
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
@@ -115,7 +115,7 @@ public final class Coroutines {
             switch (kind) {
                 case SETJMP, SIGSETJMP_SAVING_MASK -> SETJMP_FREE.invokeExact(coroutine);
                 case UCONTEXT -> UCONTEXT_FREE.invokeExact(coroutine);
-                case ASM, ASM_RET -> ASM_FREE.invokeExact(coroutine);
+                case ASM, ASM_JMP -> ASM_FREE.invokeExact(coroutine);
             }
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
@@ -145,7 +145,7 @@ public final class Coroutines {
                 case SETJMP -> (long) SETJMP_INTERLEAVE.invokeExact(0, (long) rounds, depth, trace);
                 case SIGSETJMP_SAVING_MASK -> (long) SETJMP_INTERLEAVE.invokeExact(1, (long) rounds, depth, trace);
                 case UCONTEXT -> (long) UCONTEXT_INTERLEAVE.invokeExact((long) rounds, depth, trace);
-                case ASM, ASM_RET -> (long) ASM_INTERLEAVE.invokeExact((long) rounds, depth, trace);
+                case ASM, ASM_JMP -> (long) ASM_INTERLEAVE.invokeExact((long) rounds, depth, trace);
             };
             return new Interleaving(trace.getString(0, StandardCharsets.US_ASCII), result);
         } catch (Throwable t) {
@@ -157,10 +157,10 @@ public final class Coroutines {
      * asm_switch.S's probe, {@code rounds} times against a coroutine that clobbers every
      * callee-saved register, MXCSR and the x87 control word. A bit mask of what did not survive:
      * bit 0 rbx, 1 rbp, 2 r12, 3 r13, 4 r14, 5 r15, 6 MXCSR, 7 x87 control word; 0 = all did.
-     * kind: ASM or ASM_RET, the switch the probe calls.
+     * kind: ASM or ASM_JMP, the switch the probe calls.
      */
     public static int asmProbeCalleeSaved(Stackful kind, int rounds) {
-        if (kind != Stackful.ASM && kind != Stackful.ASM_RET) throw new IllegalArgumentException("the probe is for ASM and ASM_RET, not " + kind);
-        try { return (int) ASM_PROBE.invokeExact(rounds, kind == Stackful.ASM_RET ? 1 : 0); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        if (kind != Stackful.ASM && kind != Stackful.ASM_JMP) throw new IllegalArgumentException("the probe is for ASM and ASM_JMP, not " + kind);
+        try { return (int) ASM_PROBE.invokeExact(rounds, kind == Stackful.ASM_JMP ? 1 : 0); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
     }
 }

@@ -28,10 +28,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Claim (second article): of the C coroutines, switch-case protothreads are the lightest,
  * setjmp/longjmp (State Threads) is fast because it never enters the kernel, and ucontext is slow
  * because swapcontext saves the signal mask with a syscall. The floor under all stackful ones is a
- * hand-written switch of the callee-saved registers (asm_switch.S), measured twice: resuming the
- * other side with pop + jmp (asmSwitch) and with ret (asmSwitchViaRet), whose return never
- * matches the return stack buffer. Which one is cheaper depends on the process it runs in (see
- * asm_switch.S: inside the JVM, on this machine, ret is); the floor is the lower of the two.
+ * hand-written switch of the callee-saved registers (asm_switch.S): asmSwitch resumes the other
+ * side with ret, asmSwitchViaIndirectJmp with pop + jmp (the form Boost.Context uses). On this
+ * machine the jmp form is the slower one after its first few thousand switches — see
+ * asm_switch.S for what was measured and what is not explained.
  *
  * Unit: ns per ONE-WAY switch. Every loop runs ROUND_TRIPS resume+yield pairs inside C, i.e.
  * 2 * ROUND_TRIPS switches, and @OperationsPerInvocation(2 * ROUND_TRIPS) divides by that. For the
@@ -152,10 +152,10 @@ public class NativeCoroutines {
         return pingPong(Stackful.ASM, counters);
     }
 
-    /** The same switch resuming with ret: what a mispredicted return adds to every switch. */
+    /** The same switch resuming the other side with pop + indirect jmp instead of ret. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long asmSwitchViaRet(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.ASM_RET, counters);
+    public long asmSwitchViaIndirectJmp(SyscallsPerSwitch counters) {
+        return pingPong(Stackful.ASM_JMP, counters);
     }
 }

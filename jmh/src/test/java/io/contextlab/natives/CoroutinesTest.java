@@ -44,7 +44,7 @@ class CoroutinesTest {
 
     /** Bit mask of rbx, rbp, r12-r15, MXCSR, x87 CW that did not survive a round trip; 0 = all did. */
     @ParameterizedTest
-    @EnumSource(value = Stackful.class, names = {"ASM", "ASM_RET"})
+    @EnumSource(value = Stackful.class, names = {"ASM", "ASM_JMP"})
     void asmSwitchPreservesEveryCalleeSavedRegisterMxcsrAndX87ControlWord(Stackful kind) {
         assertEquals(0, Coroutines.asmProbeCalleeSaved(kind, 100), "mask bit 0 rbx, 1 rbp, 2 r12, 3 r13, 4 r14, 5 r15, 6 MXCSR, 7 x87 CW");
     }
