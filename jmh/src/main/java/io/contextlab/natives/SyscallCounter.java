@@ -1,0 +1,53 @@
+package io.contextlab.natives;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Binding to syscall_count.c: the exact number of syscalls a native loop makes, from the
+ * kernel's raw_syscalls:sys_enter and syscalls:sys_enter_rt_sigprocmask tracepoints counted for
+ * the calling thread (perf_event_open, counting mode). Never call it inside a timed region:
+ * an enabled syscall tracepoint slows every syscall on the machine.
+ */
+public final class SyscallCounter {
+    private static final MethodHandle COUNT = NativeLibrary.downcall("cl_count_syscalls",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
+    private SyscallCounter() {}
+
+    /** Syscalls made by one run of a loop, net of the counting itself. */
+    public record Counts(long all, long rtSigprocmask) {}
+
+    /**
+     * Counts the syscalls of {@code loop(context, n)}, where loop is the address of a C function
+     * {@code int64_t loop(void *context, int64_t n)} (e.g. {@link Coroutines#pingPongSymbol}).
+     *
+     * @throws UnsupportedOperationException with the reason and the fix when counting is impossible
+     */
+    public static Counts count(MemorySegment loop, MemorySegment context, long n) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG, 2);
+            int rc = (int) COUNT.invokeExact(loop, context, n, out);
+            if (rc != 0) throw new UnsupportedOperationException(reason(-rc));
+            return new Counts(out.getAtIndex(JAVA_LONG, 0), out.getAtIndex(JAVA_LONG, 1));
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static String reason(int errno) {
+        return switch (errno) {
+            case 2 -> "syscall tracepoints not found: mount tracefs (mount -t tracefs nodev /sys/kernel/tracing) "
+                    + "on a kernel with CONFIG_FTRACE_SYSCALLS";
+            case 1, 13 -> "perf_event_open on a tracepoint was refused: run as root or grant CAP_PERFMON "
+                    + "(or lower /proc/sys/kernel/perf_event_paranoid)";
+            default -> "perf_event_open failed with errno " + errno;
+        };
+    }
+}
