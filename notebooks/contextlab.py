@@ -107,15 +107,23 @@ def summary(run_dir, out=sys.stdout):
         for c in checks:
             key = c["benchmark"] + ("[" + params_text(c["params"]) + "]" if c.get("params") else "")
             r = by_name.get(key)
-            ref = c.get("ns_per_op")
+            ref = c.get("ns_per_op", c.get("value"))
+            unit = "ns/op" if "ns_per_op" in c else c.get("unit", "")
             if r is None or ref is None:
-                print(f"  {c['check']:32} reference {fmt(ref)} ns/op; no JMH result {key}", file=out)
+                print(f"  {c['check']:32} reference {fmt(ref)} {unit}; no JMH result {key}", file=out)
                 continue
-            score = r["primaryMetric"]["score"]
+            if "ns_per_op" in c:
+                score = r["primaryMetric"]["score"]
+            else:
+                found = [m for k, m in (r.get("secondaryMetrics") or {}).items() if metric_name(k) == c.get("metric")]
+                if not found:
+                    print(f"  {c['check']:32} reference {fmt(ref)} {unit}; no metric {c.get('metric')} in {key}", file=out)
+                    continue
+                score = _float(found[0].get("score"))
             ratio = score / ref if ref else float("nan")
             tol = c.get("tolerance", 0.15)
             verdict = "agrees" if abs(ratio - 1) <= tol else "DIFFERS"
-            print(f"  {c['check']:32} JMH {fmt(score)} vs {fmt(ref)} ns/op ({c.get('reference', '')}): "
+            print(f"  {c['check']:32} JMH {fmt(score)} vs {fmt(ref)} {unit} ({c.get('reference', '')}): "
                   f"ratio {ratio:.3f}, {verdict} within {tol:.0%}", file=out)
 
     suites = meta.get("suites", {})
@@ -268,7 +276,9 @@ def results(runs=None):
 
 
 def secondary(runs=None):
-    """Secondary metrics (JMH profilers, @AuxCounters, the eBPF profiler), one row per metric."""
+    """Secondary metrics (JMH profilers, @AuxCounters, the eBPF profiler), one row per metric.
+    `value` is the figure to read: the score, except for @AuxCounters(Type.EVENTS) counters (unit
+    "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""
     pd = _pd()
     rows, param_names = [], set()
     for run in _runs(runs):
@@ -278,13 +288,20 @@ def secondary(runs=None):
                 for k, v in (r.get("params") or {}).items():
                     row["p_" + k] = v
                     param_names.add(k)
+                raw = [_float(v) for fork in (m.get("rawData") or []) for v in fork]
                 row.update({"metric": metric_name(key), "score": _float(m.get("score")),
-                            "error": _float(m.get("scoreError")), "unit": m.get("scoreUnit", "")})
+                            "error": _float(m.get("scoreError")), "unit": m.get("scoreUnit", ""),
+                            # @AuxCounters(Type.EVENTS) scores are sums over iterations and forks;
+                            # the mean of the raw samples is the figure of one iteration.
+                            "per_iteration": sum(raw) / len(raw) if raw else float("nan"),
+                            "iterations": len(raw)})
+                row["value"] = row["per_iteration"] if row["unit"] == "#" else row["score"]
                 rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
         df = pd.DataFrame(columns=["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
-                                   "name", "mode", "threads", "params", "metric", "score", "error", "unit"])
+                                   "name", "mode", "threads", "params", "metric", "score", "error", "unit",
+                                   "per_iteration", "iterations", "value"])
     return _add_params(df, param_names)
 
 
@@ -294,7 +311,7 @@ def wide(runs=None):
     sec = secondary(runs)
     if sec.empty or df.empty:
         return df
-    piv = sec.pivot_table(index=["run", "benchmark", "params"], columns="metric", values="score", aggfunc="first")
+    piv = sec.pivot_table(index=["run", "benchmark", "params"], columns="metric", values="value", aggfunc="first")
     piv.columns = ["m:" + c for c in piv.columns]
     return df.merge(piv.reset_index(), on=["run", "benchmark", "params"], how="left")
 
@@ -386,13 +403,19 @@ def servers(runs=None):
                 if s in df.columns and canonical not in rename.values() and canonical not in df.columns:
                     rename[s] = canonical
         df = df.rename(columns=rename)
+        for q in ("p50", "p99", "max"):  # servers.json (issue 8) records latency in µs
+            if f"latency_us.{q}" in df and f"latency_{q}_ms" not in df:
+                df[f"latency_{q}_ms"] = pd.to_numeric(df[f"latency_us.{q}"], errors="coerce") / 1000.0
+        error_cols = [c for c in df.columns if c.startswith("errors.")]
+        if error_cols and "errors" not in df:
+            df["errors"] = df[error_cols].apply(pd.to_numeric, errors="coerce").sum(axis=1, min_count=1)
         df.insert(0, "label", run.label)
         df.insert(0, "run", run.name)
         frames.append(df)
     if not frames:
         return pd.DataFrame(columns=["run", "label"] + list(SERVER_COLUMNS))
     df = pd.concat(frames, ignore_index=True)
-    for col in ("concurrency", "requests_per_s"):
+    for col in ("concurrency", "requests_per_s", "ok_requests_per_s"):
         if col in df:
             df[col] = pd.to_numeric(df[col], errors="coerce")
     return df
@@ -515,13 +538,14 @@ def bars(ax, df, title="", xlabel=None, refs=()):
     import numpy as np
     df = df.copy()
     df["rung"] = df["name"] + df["params"].map(lambda p: f" [{p}]" if p else "")
+    df = df.drop_duplicates(subset=["label", "rung"])
     order = df.groupby("rung")["score"].median().sort_values().index.tolist()
     labels = list(dict.fromkeys(df["label"]))
     h = 0.8 / max(1, len(labels))
     for i, lab_ in enumerate(labels):
         d = df[df["label"] == lab_].set_index("rung").reindex(order)
         y = np.arange(len(order)) + (i - (len(labels) - 1) / 2) * h
-        err = d["error"].where(d["error"] < d["score"], d["score"] * 0.999)  # a log axis cannot go below 0
+        err = d["error"].where(d["error"].isna() | (d["error"] < d["score"]), d["score"] * 0.999)  # log axis: > 0
         ax.barh(y, d["score"], height=h, xerr=err.fillna(0), capsize=2, label=lab_ if len(labels) > 1 else None)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order, fontsize=8)
@@ -537,6 +561,13 @@ def bars(ax, df, title="", xlabel=None, refs=()):
     return order
 
 
+def _param_text(column, value):
+    if column.startswith("p_"):
+        v = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{column[2:]}={v}"
+    return str(value)
+
+
 def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, title="", xlabel=None, ylabel=None):
     """y against x, one line per run label and per `by` columns, error bars, and with fit=True the
     log-log slope of each line in its legend entry. Returns {line label: fit or None}."""
@@ -546,10 +577,11 @@ def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, titl
     for key, d in df.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         d = d.groupby(x, as_index=False).agg({y: "median", **({err: "median"} if err in d else {})}).sort_values(x)
-        name = " / ".join(str(k) for k in (key[1:] if df["label"].nunique() == 1 else key)) or y
+        shown = list(zip(keys, key))[1:] if df["label"].nunique() == 1 else list(zip(keys, key))
+        name = " / ".join(_param_text(c, v) for c, v in shown) or y
         f = fit_loglog(d[x], d[y]) if fit and len(d) >= 2 else None
         fits[name] = f
-        e = d[err].where(d[err] < d[y], d[y] * 0.999).fillna(0) if err in d else None
+        e = d[err].where(d[err].isna() | (d[err] < d[y]), d[y] * 0.999).fillna(0) if err in d else None
         ax.errorbar(d[x], d[y], yerr=e, marker="o", capsize=2,
                     label=name + (f"  (slope {f['slope']:.2f})" if f else ""))
     if loglog:

@@ -50,7 +50,7 @@ def write_kernelspec(jupyter_path):
 
 
 def execute(name, out_dir, env):
-    """Runs one notebook into out_dir/<name>.ipynb and .html; returns (name, ok, seconds, error text)."""
+    """Runs one notebook into out_dir/<name>.ipynb; returns (name, ok, seconds, error text)."""
     t0 = time.monotonic()
     src = os.path.join(HERE, name + ".ipynb")
     run = subprocess.run([JUPYTER, "nbconvert", "--to", "notebook", "--execute",
@@ -58,14 +58,17 @@ def execute(name, out_dir, env):
                           f"--ExecutePreprocessor.timeout={TIMEOUT_S}",
                           "--output-dir", out_dir, "--output", name, src],
                          cwd=HERE, env=env, capture_output=True, text=True)
-    if run.returncode != 0:
-        return name, False, time.monotonic() - t0, run.stderr[-3000:]
-    html = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--output-dir", out_dir,
-                           os.path.join(out_dir, name + ".ipynb")],
-                          cwd=HERE, env=env, capture_output=True, text=True)
-    if html.returncode != 0:
-        return name, False, time.monotonic() - t0, html.stderr[-3000:]
-    return name, True, time.monotonic() - t0, ""
+    return name, run.returncode == 0, time.monotonic() - t0, run.stderr[-3000:] if run.returncode else ""
+
+
+def to_html(names, out_dir, env):
+    """One nbconvert for every executed notebook (a process start each would double the time)."""
+    if not names:
+        return ""
+    run = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--output-dir", out_dir]
+                         + [os.path.join(out_dir, n + ".ipynb") for n in names],
+                         cwd=HERE, env=env, capture_output=True, text=True)
+    return run.stderr[-3000:] if run.returncode else ""
 
 
 def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
@@ -92,6 +95,9 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             results += list(pool.map(lambda n: execute(n, out_dir, env), suite_nbs))
         results += [execute(n, out_dir, env) for n in last]
+        html_error = to_html([name for name, ok, _, _ in results if ok], out_dir, env)
+        if html_error:
+            results.append(("html", False, 0.0, html_error))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     failed = [r for r in results if not r[1]]

@@ -11,6 +11,16 @@ import os
 ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers")
 
 
+def _secondary(value, unit):
+    """A JMH secondary metric. Unit "#" stands for @AuxCounters(EVENTS): `value` is one iteration's
+    count; JMH reports the sum over the iterations (3 here) as the score, each count as a sample."""
+    if unit == "#":
+        return {"score": value * 3, "scoreError": "NaN", "scoreConfidence": [value * 3, value * 3],
+                "scorePercentiles": {}, "scoreUnit": unit, "rawData": [[value] * 3]}
+    return {"score": value, "scoreError": "NaN", "scoreConfidence": ["NaN", "NaN"], "scorePercentiles": {},
+            "scoreUnit": unit, "rawData": [[value]]}
+
+
 def _result(suite, benchmark, score, unit="ns/op", params=None, secondary=None, error=None):
     error = score * 0.05 if error is None else error
     raw = [score * 0.98, score, score * 1.02]
@@ -23,9 +33,7 @@ def _result(suite, benchmark, score, unit="ns/op", params=None, secondary=None, 
         **({"params": {k: str(v) for k, v in params.items()}} if params else {}),
         "primaryMetric": {"score": score, "scoreError": error, "scoreConfidence": [score - error, score + error],
                           "scorePercentiles": {}, "scoreUnit": unit, "rawData": [raw]},
-        "secondaryMetrics": {k: {"score": v, "scoreError": "NaN", "scoreConfidence": ["NaN", "NaN"],
-                                 "scorePercentiles": {}, "scoreUnit": u, "rawData": [[v]]}
-                             for k, (v, u) in (secondary or {}).items()},
+        "secondaryMetrics": {k: _secondary(v, u) for k, (v, u) in (secondary or {}).items()},
         "suite": suite,
     }
 
@@ -42,58 +50,95 @@ def results_for(suite):
                         ("NativeCrossings.getpidFfm", 100.0)]:
             add(p + name, v, secondary={"\u00b7gc.alloc.rate.norm": (0.0, "B/op")})
     elif suite == "switches":
-        add(p + "NativeSwitches.protothread", 1.2)
-        add(p + "NativeSwitches.setjmpLongjmp", 6.0, secondary={"syscalls.per.switch": (0.0, "#/op")})
-        add(p + "NativeSwitches.ucontextSwapcontext", 260.0, secondary={"\u00b7syscalls.per.switch": (1.0, "#/op")})
-        add(p + "NativeSwitches.asmSwitch", 3.0)
-        for frames, v in [(1, 60.0), (10, 90.0), (100, 300.0)]:
-            add(p + "ContinuationSwitch.continuationYield", v, params={"frames": frames},
-                secondary={"gc.alloc.rate.norm": (frames * 16.0, "B/op")})
+        add(p + "Calls.baselineInlined", 1.2, error=0.1)
+        add(p + "Calls.directCall", 2.4)
+        add(p + "Calls.megamorphicInterfaceCall", 9.0)
+        add(p + "StacklessGenerator.generatorNext", 2.8)
+        add(p + "NativeCoroutines.baselineEmptyLoop", 0.8)
+        add(p + "NativeCoroutines.switchCaseGenerator", 1.2)
+        # @AuxCounters(EVENTS): the score is the sum over 3 iterations, the raw samples per iteration
+        counts = lambda per_switch: {"syscallsPerSwitch": (per_switch, "#"),
+                                     "\u00b7rtSigprocmaskPerSwitch": (per_switch, "#")}
+        add(p + "NativeCoroutines.setjmpLongjmp", 6.0, secondary=counts(0.0))
+        add(p + "NativeCoroutines.sigsetjmpSavingMask", 500.0, secondary=counts(2.0))
+        add(p + "NativeCoroutines.ucontextSwapcontext", 260.0, secondary=counts(1.0))
+        add(p + "NativeCoroutines.asmSwitch", 3.0, secondary=counts(0.0))
+        for depth, v in [(1, 60.0), (10, 90.0), (100, 300.0)]:
+            add(p + "ContinuationYield.runYield", v, params={"depth": depth},
+                secondary={"gc.alloc.rate.norm": (depth * 16.0, "B/op")})
         for cpus, v in [("same", 2000.0), ("two", 25000.0)]:
-            add(p + "ThreadHandoff.parkUnpark", v, params={"cpus": cpus})
+            add(p + "PlatformThreadHandoff.handoff", v, params={"protocol": "parkUnpark", "cpus": cpus})
+            add(p + "NativePingPong.pingPong", v * 0.8, params={"kind": "PIPE_PROCESSES", "cpus": cpus})
+        for batch in (1, 64):
+            add(p + "ProducerConsumer.coroutines", 1e6 * batch, unit="ops/s", params={"batch": batch})
     elif suite == "stacks":
-        for touched in (4096, 16384, 65536, 1048576):
-            add(p + "PthreadStacks.touchAndBlock", 1e5, params={"threads": 100, "touched": touched},
-                secondary={"rss.per.thread": (touched + 8192.0, "bytes"),
-                           "rss.retained.per.thread": (touched * 0.95, "bytes"),
-                           "minor.faults.per.thread": (touched / 4096 + 2, "faults")})
+        for threads in (100, 1000):
+            for touched in (0, 4096, 16384, 65536, 1048576):
+                add(p + "PthreadStacks.startTouchAndPark", 10.0, unit="ms/op",
+                    params={"threads": threads, "touchBytes": touched},
+                    secondary={"rssBytesPerThread": (touched + 8192.0, "B/thread"),
+                               "vmRssBytesPerThread": (touched + 8500.0, "B/thread"),
+                               "minorFaultsPerThread": (touched / 4096 + 2, "faults/thread"),
+                               "vmSizeBytesPerThread": (8.0 * 2**20 + 4096, "B/thread"),
+                               "rssBytesRetainedPerThread": (1024.0, "B/thread")})
         for depth in (1, 10, 100):
-            add(p + "VirtualThreadFootprint.parked", 1e4, params={"depth": depth, "count": 10000},
-                secondary={"heap.bytes.per.vthread": (600.0 + depth * 100, "bytes")})
+            add(p + "VirtualThreadFootprint.startDescendAndPark", 50.0, unit="ms/op",
+                params={"virtualThreads": 10000, "depth": depth},
+                secondary={"bytesPerVirtualThread": (600.0 + depth * 100, "B/thread"),
+                           "heapBytesPerVirtualThread": (650.0 + depth * 100, "B/thread")})
         add(p + "Spawn.forkWaitpid", 150000.0)
         add(p + "Spawn.pthreadCreateJoin", 15000.0)
         add(p + "Spawn.virtualThreadStartJoin", 2000.0)
     elif suite == "epoll":
-        for n in (10, 100, 1000, 10000):
-            add(p + "EpollCtl.addDel", 300 + 20 * math.log2(n), params={"n": n})
-            add(p + "PollSelect.poll", 50 + 2.0 * n, params={"n": n})
-            for ready in (1, 10, 100):
-                if ready <= n:
-                    for trig, events in (("level", ready), ("edge", max(1, ready // 10))):
-                        add(p + "EpollWait.wait", 200 + 30 * ready, params={"n": n, "ready": ready, "trigger": trig},
-                            secondary={"events.per.wait": (float(events), "#/op")})
-        for style, wake in (("accept", 1.0), ("epollShared", 3.5), ("epollExclusive", 1.1), ("reuseport", 1.0)):
-            for k in (2, 4):
-                add(p + "Herd.connect", 50000.0, params={"style": style, "waiters": k},
-                    secondary={"wakeups.per.connection": (wake if style != "epollShared" else k * 0.9, "#/op")})
+        for n in ("10", "100", "1000", "10000", "max"):
+            nn = 19900 if n == "max" else int(n)
+            # EVENTS counter: summed over the 3 iterations, each raw sample is n
+            add(p + "EpollCtl.addDel", 300 + 20 * math.log2(nn), params={"n": n},
+                secondary={"registeredFds": (float(nn), "#")})
+            add(p + "EpollCtl.mod", 150 + 10 * math.log2(nn), params={"n": n})
+            add(p + "PollScan.poll", 50 + 2.0 * nn, params={"n": n})
+            add(p + "PollScan.epollWait", 200.0, params={"n": n})
+        for r in ("1", "10", "100", "1000", "all"):
+            ready = 10000 if r == "all" else int(r)
+            for maxevents in ("64", "all"):
+                got = min(ready, 64 if maxevents == "64" else ready)
+                params = {"n": 10000, "r": r, "maxevents": maxevents}
+                add(p + "EpollWaitLevel.levelTriggered", 200 + 30 * got, params=params)
+                add(p + "EpollWaitEdge.noNewEdge", 150.0, params=params)
+                add(p + "EpollWaitEdge.edgeTriggered", 250 + 40 * got, params=params)
+        for style in ("accept", "sharedEpoll", "epollEach", "epollExclusive", "reusePort"):
+            for k in (2, 4, 8):
+                for cpus in ("all", "one"):
+                    per = k * 0.9 if style in ("sharedEpoll", "epollEach") else 1.0
+                    add(p + "ThunderingHerd.connectAndCount", 120.0, unit="us/op",
+                        params={"style": style, "k": k, "cpus": cpus},
+                        secondary={"connections": (100.0, "#"), "kernelWakeups": (100.0 * per, "#"),
+                                   "wakeups": (100.0 * per, "#"), "spurious": (100.0 * (per - 1), "#")})
     elif suite == "sched":
-        for m in (1, 2, 4, 8, 16, 64, 256):
-            add(p + "RunQueue.handoff", 2000 + 300 * math.log2(m), params={"m": m},
-                secondary={"runqlen.mean": (m / 2.0, "tasks"), "runqlat.p99": (1000.0 * m, "ns")})
+        for kind in ("spin", "yield"):
+            for placement in ("sameCpu", "twoCpus"):
+                for bg in (0, 1, 2, 4, 8, 16, 64, 256):
+                    cost = 2000 + 300 * math.log2(bg + 2) if kind == "yield" else 2000 + 500 * bg
+                    add(p + "RunQueueHandoff.handoff", cost,
+                        params={"background": bg, "backgroundKind": kind, "placement": placement},
+                        secondary={"ebpf.traced": (1.0, "bool"), "ebpf.nr_running.mean": (bg / 2.0 + 1, "tasks"),
+                                   "ebpf.runqlat.p99": (1000.0 * (bg + 1), "ns"),
+                                   "ebpf.cswitch.voluntary/op": (1.0, "#/op")})
     return out
 
 
 def servers_records():
-    thread = {1: 3000, 2: 9000, 4: 12000, 10: 11800, 50: 11000, 100: 10000, 200: 8000, 500: 5000}
+    """Points as issue 8's ServersReport writes them (snake_case, latency in µs, nested errors)."""
+    thread = {1: 3000, 10: 11800, 100: 10000, 1000: 5000}
     out = []
-    for c, rps in thread.items():
-        out.append({"model": "thread", "concurrency": c, "requests_per_s": rps, "latency_p50_ms": c / 10,
-                    "latency_p99_ms": c / 3, "errors": 0})
-        out.append({"model": "fork", "concurrency": c, "requests_per_s": rps / 12, "latency_p50_ms": c,
-                    "latency_p99_ms": c * 3, "errors": 0})
-        out.append({"model": "virtual", "concurrency": c, "requests_per_s": rps * 1.2, "errors": 0})
-    out.append({"model": "virtual", "concurrency": 50000, "status": "skipped",
-                "reason": "beyond RLIMIT_NOFILE 20000"})
+    for model, scale in (("thread", 1.0), ("fork", 1 / 12), ("virtual", 1.2), ("nginx", 3.0)):
+        for c, rps in thread.items():
+            out.append({"model": model, "concurrency": c, "status": "measured", "reason": None,
+                        "requests_per_s": rps * scale, "ok_requests_per_s": rps * scale,
+                        "latency_us": {"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "max": 900 * c},
+                        "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}})
+    out.append({"model": "fork", "concurrency": 10000, "status": "skipped",
+                "reason": "beyond RLIMIT_NOFILE 20000", "requests_per_s": None})
     return out
 
 
@@ -123,13 +168,14 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
             f.write(json.dumps({"check": "getppid", "benchmark": "io.contextlab.syscalls.SyscallLoops.getppid",
                                 "reference": "C loop", "ns_per_op": 88.0, "tolerance": 0.15}) + "\n")
         if "stacks" in measured:
-            f.write(json.dumps({"check": "rss 16k", "benchmark": "io.contextlab.stacks.PthreadStacks.touchAndBlock",
-                                "params": {"threads": "100", "touched": "16384"}, "reference": "C program",
-                                "value": 24000, "unit": "bytes/thread", "metric": "rss.per.thread",
+            f.write(json.dumps({"check": "rss 16k", "benchmark": "io.contextlab.stacks.PthreadStacks.startTouchAndPark",
+                                "params": {"threads": "1000", "touchBytes": "16384"}, "reference": "C program",
+                                "value": 24000, "unit": "B/thread", "metric": "rssBytesPerThread",
                                 "tolerance": 0.2}) + "\n")
     if "servers" in measured:
         with open(os.path.join(path, "servers.json"), "w") as f:
-            json.dump({"results": servers_records()}, f, indent=2)
+            json.dump({"format": "contextlab.servers/1", "mode": "quick", "servers": [],
+                       "points": servers_records(), "ratio_to_nginx": None}, f, indent=2)
     with open(os.path.join(path, "log"), "w") as f:
         f.write("synthetic\n")
     return path
