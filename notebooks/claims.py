@@ -597,7 +597,9 @@ def fork_slower(ev):
     r = float(ratios.median())
     verdict = HOLDS if r >= 5 else PARTLY if r >= 2 else FAILS
     return Verdict("fork-10x-slower", verdict, r, float("nan"), "x",
-                   f"thread/fork over {len(common)} concurrencies, {ratios.iloc[0]:.1f}x to {ratios.iloc[-1]:.1f}x")
+                   f"thread/fork over {len(common)} concurrencies, {ratios.iloc[0]:.1f}x to {ratios.iloc[-1]:.1f}x; "
+                   "wrk keeps connections alive, so a fork per connection is paid once per connection, "
+                   "not per request as in the article's server")
 
 
 # --- the table ----------------------------------------------------------------------------------

@@ -60,6 +60,27 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(t["accept-wakes-one"], claims.HOLDS)
         self.assertEqual(t["cfs-log-m"], claims.HOLDS)
         self.assertEqual(t["fork-10x-slower"], claims.HOLDS)
+        self.assertEqual(t["epoll-wait-ready"], claims.HOLDS)
+        self.assertEqual(t["epoll-et-fewer"], claims.HOLDS)
+        self.assertEqual(t["stack-demand-paged"], claims.HOLDS)
+        self.assertEqual(t["stack-not-returned"], claims.HOLDS)
+        self.assertEqual(t["setjmp-no-syscall"], claims.HOLDS)
+
+    def test_event_counters_are_per_iteration_not_summed(self):
+        t = claims.table(lab.load([self.full])).set_index("id")
+        self.assertEqual(t.loc["swapcontext-enters-kernel", "measured"], 1.0)  # not 3.0, JMH's sum
+
+    def test_words_for_the_largest_parameter_resolve_to_numbers(self):
+        ev = claims.Evidence(lab.Run(self.full))
+        ctl = claims.with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered"))
+        self.assertEqual(sorted(ctl["x"]), [10, 100, 1000, 10000, 19900])  # n=max -> registeredFds
+        wait = claims.with_x(ev, ev.rows("epoll_wait"), "ready")
+        self.assertIn(10000, set(wait["x"]))  # r=all -> n
+
+    def test_herd_wakeups_are_per_connection(self):
+        h = claims.herd_table(claims.Evidence(lab.Run(self.full)))
+        shared = h[(h["p_style"] == "sharedEpoll") & (h["waiters"] == 8)]["wakeups_per_connection"]
+        self.assertAlmostEqual(shared.iloc[0], 7.2)
 
     def test_missing_suites_are_not_measured_with_the_reason(self):
         t = claims.table(lab.load([self.partial])).set_index("id")

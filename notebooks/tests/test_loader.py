@@ -47,9 +47,11 @@ class LoaderTest(unittest.TestCase):
     def test_results_are_tidy_with_numeric_params(self):
         df = lab.results(lab.load([self.full, self.partial]))
         self.assertEqual(set(df["label"].map(lambda s: s.split(" ")[0])), {"synthetic", "other"})
-        ctl = df[df["name"] == "EpollCtl.addDel"]
-        self.assertTrue(ctl["p_n"].dtype.kind in "if", ctl["p_n"].dtype)
-        self.assertEqual(sorted(ctl[ctl["host"] == "synthetic"]["p_n"]), [10, 100, 1000, 10000])
+        stacks = df[df["name"] == "PthreadStacks.startTouchAndPark"]
+        self.assertTrue(stacks["p_touchBytes"].dtype.kind in "if", stacks["p_touchBytes"].dtype)
+        self.assertEqual(sorted(set(stacks["p_touchBytes"])), [0, 4096, 16384, 65536, 1048576])
+        ctl = df[(df["name"] == "EpollCtl.addDel") & (df["host"] == "synthetic")]
+        self.assertIn("max", set(ctl["p_n"]))  # a word among numbers keeps the column as text
         for col in ("suite", "cls", "method", "score", "error", "unit", "params"):
             self.assertIn(col, df)
         self.assertTrue((df["error"] >= 0).all())
@@ -57,15 +59,23 @@ class LoaderTest(unittest.TestCase):
     def test_both_secondary_key_styles_are_one_metric(self):
         sec = lab.secondary(lab.load([self.full]))
         self.assertFalse(sec["metric"].str.startswith("\u00b7").any())
-        switch = sec[sec["name"].str.startswith("NativeSwitches")]
-        self.assertEqual(set(switch["metric"]), {"syscalls.per.switch"})  # one written with '·', one without
+        switch = sec[sec["name"] == "NativeCoroutines.ucontextSwapcontext"]
+        self.assertEqual(set(switch["metric"]), {"syscallsPerSwitch", "rtSigprocmaskPerSwitch"})  # '·' and bare
         self.assertIn("gc.alloc.rate.norm", set(sec["metric"]))
+
+    def test_event_counters_are_read_per_iteration(self):
+        sec = lab.secondary(lab.load([self.full]))
+        row = sec[(sec["name"] == "NativeCoroutines.ucontextSwapcontext") & (sec["metric"] == "syscallsPerSwitch")].iloc[0]
+        self.assertEqual(row["score"], 3.0)  # JMH's sum over 3 iterations
+        self.assertEqual(row["value"], 1.0)  # one switch's syscalls
+        avg = sec[(sec["metric"] == "rssBytesPerThread")].iloc[0]
+        self.assertEqual(avg["value"], avg["score"])  # profiler metrics (AVG) are read as they are
         self.assertTrue(sec["error"].isna().any())  # JMH's "NaN" strings become NaN, not errors
 
     def test_wide_puts_secondary_metrics_beside_the_score(self):
         w = lab.wide(lab.load([self.full]))
-        row = w[w["name"] == "NativeSwitches.ucontextSwapcontext"].iloc[0]
-        self.assertEqual(row["m:syscalls.per.switch"], 1.0)
+        row = w[w["name"] == "NativeCoroutines.ucontextSwapcontext"].iloc[0]
+        self.assertEqual(row["m:syscallsPerSwitch"], 1.0)
 
     def test_a_run_without_jmh_results_gives_empty_frames_with_columns(self):
         os.remove(os.path.join(self.partial, "jmh.json"))
@@ -78,7 +88,7 @@ class LoaderTest(unittest.TestCase):
     def test_crosschecks_compare_time_and_secondary_metrics(self):
         xc = lab.crosschecks(lab.load([self.full])).set_index("check")
         self.assertAlmostEqual(xc.loc["getppid", "ratio"], 90.0 / 88.0)
-        self.assertEqual(xc.loc["rss 16k", "metric"], "rss.per.thread")
+        self.assertEqual(xc.loc["rss 16k", "metric"], "rssBytesPerThread")
         self.assertAlmostEqual(xc.loc["rss 16k", "jmh"], 16384 + 8192)
         self.assertTrue(xc["agrees"].all())
 
@@ -90,8 +100,12 @@ class LoaderTest(unittest.TestCase):
 
     def test_servers_accept_json_and_csv_spellings(self):
         srv = lab.servers(lab.load([self.full]))
-        self.assertEqual(set(srv["model"]), {"thread", "fork", "virtual"})
-        self.assertEqual(srv[(srv["model"] == "thread") & (srv["concurrency"] == 4)]["requests_per_s"].iloc[0], 12000)
+        self.assertEqual(set(srv["model"]), {"thread", "fork", "virtual", "nginx"})
+        thread10 = srv[(srv["model"] == "thread") & (srv["concurrency"] == 10)].iloc[0]
+        self.assertEqual(thread10["requests_per_s"], 11800)
+        self.assertEqual(thread10["latency_p99_ms"], 3.0)  # servers.json's latency_us.p99 / 1000
+        self.assertEqual(thread10["errors"], 0)            # the sum of errors.*
+        self.assertEqual(srv[srv["status"] == "skipped"]["reason"].iloc[0], "beyond RLIMIT_NOFILE 20000")
         with open(os.path.join(self.partial, "servers.csv"), "w") as f:
             f.write("server,connections,rps\nnginx,10,50000\n")
         srv = lab.servers(lab.load([self.partial]))
