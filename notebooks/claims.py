@@ -419,10 +419,11 @@ def epoll_ctl(ev):
     c = _median_curve(with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered")))
     if c is None or len(c) < 2:
         return ev.missing("epoll-ctl-log-n", "epoll", "epoll_ctl")
-    s = lab.fit_loglog(c.index, c.values)["slope"]
+    fit = lab.fit_loglog(c.index, c.values)
+    s = fit["slope"]
     growth = c.iloc[-1] / c.iloc[0]
     verdict = FAILS if s >= 0.5 else HOLDS if growth > 1.1 and s < 0.3 else PARTLY
-    return Verdict("epoll-ctl-log-n", verdict, s, float("nan"), "log-log slope",
+    return Verdict("epoll-ctl-log-n", verdict, s, fit["slope_err"], "log-log slope",
                    f"ADD+DEL {c.iloc[0]:.0f} ns at n={c.index[0]:g} -> {c.iloc[-1]:.0f} ns at n={c.index[-1]:g} "
                    f"(x{growth:.2f}); O(log n) shows as a small positive slope, O(n) as 1")
 
@@ -438,7 +439,8 @@ def epoll_wait(ev):
     by_ready = _median_curve(with_x(ev, _all_events(ev.rows("epoll_wait")), "ready"))
     if by_ready is None or len(by_ready) < 2:
         return ev.missing("epoll-wait-ready", "epoll", "epoll_wait")
-    s_ready = lab.fit_loglog(by_ready.index, by_ready.values)["slope"]
+    fit_ready = lab.fit_loglog(by_ready.index, by_ready.values)
+    s_ready = fit_ready["slope"]
     by_n = _median_curve(with_x(ev, ev.rows("epoll_wait_vs_n"), "n"))
     s_n = lab.fit_loglog(by_n.index, by_n.values)["slope"] if by_n is not None and len(by_n) >= 2 else None
     ok_ready = s_ready >= 0.5
@@ -446,7 +448,7 @@ def epoll_wait(ev):
     verdict = HOLDS if ok_ready and ok_n else PARTLY if ok_ready or ok_n else FAILS
     detail = f"slope against ready fds {s_ready:.2f} (level-triggered, maxevents=all)" + (
         f", against registered fds with one ready {s_n:.2f}" if s_n is not None else ", no sweep over registered fds")
-    return Verdict("epoll-wait-ready", verdict, s_ready, float("nan"), "log-log slope vs ready", detail)
+    return Verdict("epoll-wait-ready", verdict, s_ready, fit_ready["slope_err"], "log-log slope vs ready", detail)
 
 
 @claim("epoll-et-fewer")
@@ -473,9 +475,10 @@ def poll_scan(ev):
         c, what = _median_curve(with_x(ev, ev.rows("select"), "n")), "select"
     if c is None or len(c) < 2:
         return ev.missing("poll-select-scan", "epoll", "poll")
-    s = lab.fit_loglog(c.index, c.values)["slope"]
+    fit = lab.fit_loglog(c.index, c.values)
+    s = fit["slope"]
     verdict = HOLDS if s >= 0.7 else PARTLY if s >= 0.3 else FAILS
-    return Verdict("poll-select-scan", verdict, s, float("nan"), "log-log slope",
+    return Verdict("poll-select-scan", verdict, s, fit["slope_err"], "log-log slope",
                    f"{what} with one ready fd: {c.iloc[0]:.0f} ns at n={c.index[0]:g} -> {c.iloc[-1]:.0f} ns at n={c.index[-1]:g}")
 
 
@@ -542,7 +545,7 @@ def cfs_log_m(ev):
         verdict = FAILS
     else:
         verdict = HOLDS if fit["rss_log"] < fit["rss_linear"] else PARTLY
-    return Verdict("cfs-log-m", verdict, fit["b_per_doubling"], float("nan"), "ns per doubling of m",
+    return Verdict("cfs-log-m", verdict, fit["b_per_doubling"], fit["b_err"], "ns per doubling of m",
                    f"{'/'.join(key)}: {c.iloc[0]:.0f} ns at m={c.index[0]:g} -> {c.iloc[-1]:.0f} ns at m={c.index[-1]:g}; "
                    f"log fit residual {fit['rss_log']:.3g} vs linear {fit['rss_linear']:.3g}")
 
