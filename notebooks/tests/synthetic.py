@@ -86,9 +86,12 @@ def results_for(suite):
                 params={"virtualThreads": 10000, "depth": depth},
                 secondary={"bytesPerVirtualThread": (600.0 + depth * 100, "B/thread"),
                            "heapBytesPerVirtualThread": (650.0 + depth * 100, "B/thread")})
-        add(p + "Spawn.forkWaitpid", 150000.0)
-        add(p + "Spawn.pthreadCreateJoin", 15000.0)
-        add(p + "Spawn.virtualThreadStartJoin", 2000.0)
+        add(p + "SpawnCosts.baselineRunInline", 5.0)
+        add(p + "SpawnCosts.forkWait", 150000.0)
+        add(p + "SpawnCosts.pthreadCreateJoin", 15000.0)
+        add(p + "SpawnCosts.virtualThreadStartJoin", 2000.0)
+        add(p + "MinorFaults.touchEveryPage", 600.0)
+        add(p + "MinorFaults.mapPopulateUnmap", 150.0)
     elif suite == "epoll":
         for n in ("10", "100", "1000", "10000", "max"):
             nn = 19900 if n == "max" else int(n)
@@ -98,11 +101,13 @@ def results_for(suite):
             add(p + "EpollCtl.mod", 150 + 10 * math.log2(nn), params={"n": n})
             add(p + "PollScan.poll", 50 + 2.0 * nn, params={"n": n})
             add(p + "PollScan.epollWait", 200.0, params={"n": n})
+            if n in ("10", "100", "1000"):
+                add(p + "SelectScan.select", 40 + 2.5 * nn, params={"fds": n})
         for r in ("1", "10", "100", "1000", "all"):
             ready = 10000 if r == "all" else int(r)
             for maxevents in ("64", "all"):
                 got = min(ready, 64 if maxevents == "64" else ready)
-                params = {"n": 10000, "r": r, "maxevents": maxevents}
+                params = {"registered": 10000, "r": r, "maxevents": maxevents}
                 add(p + "EpollWaitLevel.levelTriggered", 200 + 30 * got, params=params)
                 add(p + "EpollWaitEdge.noNewEdge", 150.0, params=params)
                 add(p + "EpollWaitEdge.edgeTriggered", 250 + 40 * got, params=params)
@@ -142,6 +147,16 @@ def servers_records():
     return out
 
 
+def perturbation_twins():
+    """What scripts/run.d/60-ebpf-perturbation.sh adds: suites' benchmarks re-run untraced and traced."""
+    out = []
+    for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
+        out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
+        out.append(_result(suite, "io.contextlab.sched.RunQueueHandoff.handoff", 99000.0 * factor,
+                           params={"background": 0, "backgroundKind": "spin", "placement": "sameCpu"}))
+    return out
+
+
 def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "switches", "epoll"),
              failed=("sched",), skipped=("stacks",), host="synthetic", kernel="6.1.0-test"):
     """Writes a run directory under root and returns its path. Suites in `measured` get results
@@ -149,6 +164,8 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
     path = os.path.join(root, name)
     os.makedirs(path)
     results = [r for s in measured if s != "servers" for r in results_for(s)]
+    if "sched" in measured:
+        results += perturbation_twins()
     suites = {s: {"status": "measured", "at": "2026-01-01T00:00:00+00:00"} for s in measured}
     suites.update({s: {"status": "failed", "reason": "JMH exited with 1 (see log)"} for s in failed})
     suites.update({s: {"status": "skipped", "reason": "not selected with --suites"} for s in skipped})

@@ -66,6 +66,12 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(t["stack-not-returned"], claims.HOLDS)
         self.assertEqual(t["setjmp-no-syscall"], claims.HOLDS)
 
+    def test_perturbation_twins_stay_out_of_the_claims(self):
+        t = claims.table(lab.load([self.full])).set_index("id")
+        self.assertAlmostEqual(t.loc["kernel-entry-10-cycles", "measured"], (90.0 - 0.3) * 2.0)
+        self.assertIn("m=2 ", t.loc["cfs-log-m", "detail"])
+        self.assertIn("2300 ns", t.loc["cfs-log-m", "detail"])
+
     def test_event_counters_are_per_iteration_not_summed(self):
         t = claims.table(lab.load([self.full])).set_index("id")
         self.assertEqual(t.loc["swapcontext-enters-kernel", "measured"], 1.0)  # not 3.0, JMH's sum
