@@ -7,8 +7,8 @@ error (JMH's 99.9% half-width, propagated through differences and ratios), a ver
 saying what was measured. A claim whose suite or benchmark is missing from the run is
 "not measured in this run", with the pattern that found nothing, never an exception.
 
-WIRING below is the only place that names benchmarks: a regex searched in the benchmark's full
-name (io.contextlab.<suite>.<Class>.<method>) per logical measurement, and the JMH parameter or
+WIRING below is where the claims and the notebooks name benchmarks: a regex searched in the full
+benchmark name (io.contextlab.<suite>.<Class>.<method>) per logical measurement, and the JMH parameter or
 secondary-metric spellings each one accepts. When a suite renames a benchmark, change it here.
 """
 import math
