@@ -556,7 +556,7 @@ def bars(ax, df, title="", xlabel=None, refs=()):
     for i, lab_ in enumerate(labels):
         d = df[df["label"] == lab_].set_index("rung").reindex(order)
         y = np.arange(len(order)) + (i - (len(labels) - 1) / 2) * h
-        err = d["error"].where(d["error"].isna() | (d["error"] < d["score"]), d["score"] * 0.999)  # log axis: > 0
+        err = d["error"].where(d["error"].isna() | (d["error"] < d["score"]), d["score"] * 0.999).clip(lower=0)  # log axis
         ax.barh(y, d["score"], height=h, xerr=err.fillna(0), capsize=2, label=lab_ if len(labels) > 1 else None)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order, fontsize=8)
@@ -573,10 +573,11 @@ def bars(ax, df, title="", xlabel=None, refs=()):
 
 
 def _param_text(column, value):
-    if column.startswith("p_"):
-        v = f"{value:g}" if isinstance(value, float) else str(value)
-        return f"{column[2:]}={v}"
-    return str(value)
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{column[2:]}={value}" if column.startswith("p_") else str(value)
 
 
 def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, title="", xlabel=None, ylabel=None):
@@ -585,14 +586,14 @@ def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, titl
     import numpy as np
     fits = {}
     keys = ["label"] + [b for b in by if b in df]
-    for key, d in df.groupby(keys, sort=True):
+    for key, d in df.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         d = d.groupby(x, as_index=False).agg({y: "median", **({err: "median"} if err in d else {})}).sort_values(x)
         shown = list(zip(keys, key))[1:] if df["label"].nunique() == 1 else list(zip(keys, key))
-        name = " / ".join(_param_text(c, v) for c, v in shown) or y
+        name = " / ".join(t for t in (_param_text(c, v) for c, v in shown) if t) or y
         f = fit_loglog(d[x], d[y]) if fit and len(d) >= 2 else None
         fits[name] = f
-        e = d[err].where(d[err].isna() | (d[err] < d[y]), d[y] * 0.999).fillna(0) if err in d else None
+        e = d[err].where(d[err].isna() | (d[err] < d[y]), d[y] * 0.999).fillna(0).clip(lower=0) if err in d else None
         ax.errorbar(d[x], d[y], yerr=e, marker="o", capsize=2,
                     label=name + (f"  (slope {f['slope']:.2f})" if f else ""))
     if loglog:
