@@ -12,6 +12,16 @@ import report  # noqa: E402
 import synthetic  # noqa: E402
 
 
+class CommittedNotebooksTest(unittest.TestCase):
+    def test_committed_without_outputs(self):
+        import json
+        for name in sum(report.notebooks(), []):
+            with open(os.path.join(report.HERE, name + ".ipynb")) as f:
+                cells = [c for c in json.load(f)["cells"] if c["cell_type"] == "code"]
+            dirty = [i for i, c in enumerate(cells) if c.get("outputs") or c.get("execution_count") is not None]
+            self.assertFalse(dirty, f"{name}: clear the outputs before committing (cells {dirty})")
+
+
 @unittest.skipUnless(os.access(report.JUPYTER, os.X_OK), f"{report.JUPYTER} missing: apt-get install jupyter-nbconvert")
 class NotebooksTest(unittest.TestCase):
     def check_report(self, runs, out):
