@@ -1,0 +1,198 @@
+"""A small synthetic run directory in the on-disk format (datasets/README.md), for the tests.
+
+Its numbers are invented (shaped like the claims' expectations, not like any machine); its layout
+and field names are the real ones, so the loader, the claims and the notebooks meet the same files
+`lab run` writes. Old-style secondary keys (`·gc.alloc.rate.norm`) are mixed in on purpose.
+"""
+import json
+import math
+import os
+
+ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers")
+
+
+def _secondary(value, unit):
+    """A JMH secondary metric. Unit "#" stands for @AuxCounters(EVENTS): `value` is one iteration's
+    count; JMH reports the sum over the iterations (3 here) as the score, each count as a sample."""
+    if unit == "#":
+        return {"score": value * 3, "scoreError": "NaN", "scoreConfidence": [value * 3, value * 3],
+                "scorePercentiles": {}, "scoreUnit": unit, "rawData": [[value] * 3]}
+    return {"score": value, "scoreError": "NaN", "scoreConfidence": ["NaN", "NaN"], "scorePercentiles": {},
+            "scoreUnit": unit, "rawData": [[value]]}
+
+
+def _result(suite, benchmark, score, unit="ns/op", params=None, secondary=None, error=None):
+    error = score * 0.05 if error is None else error
+    raw = [score * 0.98, score, score * 1.02]
+    return {
+        "jmhVersion": "1.37", "benchmark": benchmark, "mode": "avgt", "threads": 1, "forks": 1,
+        "jvm": "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", "jvmArgs": [], "jdkVersion": "25.0.3",
+        "vmName": "OpenJDK 64-Bit Server VM", "vmVersion": "25.0.3+9-LTS", "warmupIterations": 1,
+        "warmupTime": "500 ms", "warmupBatchSize": 1, "measurementIterations": 3,
+        "measurementTime": "500 ms", "measurementBatchSize": 1,
+        **({"params": {k: str(v) for k, v in params.items()}} if params else {}),
+        "primaryMetric": {"score": score, "scoreError": error, "scoreConfidence": [score - error, score + error],
+                          "scorePercentiles": {}, "scoreUnit": unit, "rawData": [raw]},
+        "secondaryMetrics": {k: _secondary(v, u) for k, (v, u) in (secondary or {}).items()},
+        "suite": suite,
+    }
+
+
+def results_for(suite):
+    p = "io.contextlab." + suite + "."
+    out = []
+    add = lambda *a, **k: out.append(_result(suite, *a, **k))
+    if suite == "syscalls":
+        for name, v in [("JavaCalls.baselineField", 0.5), ("JavaCalls.nonInlinedCall", 1.9),
+                        ("JavaCalls.nanoTime", 20.0), ("SyscallLoops.baselineEmptyLoop", 0.3),
+                        ("SyscallLoops.outOfLineCall", 1.5), ("SyscallLoops.getppid", 90.0),
+                        ("SyscallLoops.clockGettimeVdso", 18.0), ("NativeCrossings.emptyFfm", 9.0),
+                        ("NativeCrossings.getpidFfm", 100.0)]:
+            add(p + name, v, secondary={"\u00b7gc.alloc.rate.norm": (0.0, "B/op")})
+    elif suite == "switches":
+        add(p + "Calls.baselineInlined", 1.2, error=0.1)
+        add(p + "Calls.directCall", 2.4)
+        add(p + "Calls.megamorphicInterfaceCall", 9.0)
+        add(p + "StacklessGenerator.generatorNext", 2.8)
+        add(p + "NativeCoroutines.baselineEmptyLoop", 0.8)
+        add(p + "NativeCoroutines.switchCaseGenerator", 1.2)
+        # @AuxCounters(EVENTS): the score is the sum over 3 iterations, the raw samples per iteration
+        counts = lambda per_switch: {"syscallsPerSwitch": (per_switch, "#"),
+                                     "\u00b7rtSigprocmaskPerSwitch": (per_switch, "#")}
+        add(p + "NativeCoroutines.setjmpLongjmp", 6.0, secondary=counts(0.0))
+        add(p + "NativeCoroutines.sigsetjmpSavingMask", 500.0, secondary=counts(2.0))
+        add(p + "NativeCoroutines.ucontextSwapcontext", 260.0, secondary=counts(1.0))
+        add(p + "NativeCoroutines.asmSwitch", 3.0, secondary=counts(0.0))
+        for depth, v in [(1, 60.0), (10, 90.0), (100, 300.0)]:
+            add(p + "ContinuationYield.runYield", v, params={"depth": depth},
+                secondary={"gc.alloc.rate.norm": (depth * 16.0, "B/op")})
+        for cpus, v in [("same", 2000.0), ("two", 25000.0)]:
+            add(p + "PlatformThreadHandoff.handoff", v, params={"protocol": "parkUnpark", "cpus": cpus})
+            add(p + "NativePingPong.pingPong", v * 0.8, params={"kind": "PIPE_PROCESSES", "cpus": cpus})
+        for batch in (1, 64):
+            add(p + "ProducerConsumer.coroutines", 1e6 * batch, unit="ops/s", params={"batch": batch})
+    elif suite == "stacks":
+        for threads in (100, 1000):
+            for touched in (0, 4096, 16384, 65536, 1048576):
+                add(p + "PthreadStacks.startTouchAndPark", 10.0, unit="ms/op",
+                    params={"threads": threads, "touchBytes": touched},
+                    secondary={"rssBytesPerThread": (touched + 8192.0, "B/thread"),
+                               "vmRssBytesPerThread": (touched + 8500.0, "B/thread"),
+                               "minorFaultsPerThread": (touched / 4096 + 2, "faults/thread"),
+                               "vmSizeBytesPerThread": (8.0 * 2**20 + 4096, "B/thread"),
+                               "rssBytesRetainedPerThread": (1024.0, "B/thread")})
+        for depth in (1, 10, 100):
+            add(p + "VirtualThreadFootprint.startDescendAndPark", 50.0, unit="ms/op",
+                params={"virtualThreads": 10000, "depth": depth},
+                secondary={"bytesPerVirtualThread": (600.0 + depth * 100, "B/thread"),
+                           "heapBytesPerVirtualThread": (650.0 + depth * 100, "B/thread")})
+        add(p + "SpawnCosts.baselineRunInline", 5.0)
+        add(p + "SpawnCosts.forkWait", 150000.0)
+        add(p + "SpawnCosts.pthreadCreateJoin", 15000.0)
+        add(p + "SpawnCosts.virtualThreadStartJoin", 2000.0)
+        add(p + "MinorFaults.touchEveryPage", 600.0)
+        add(p + "MinorFaults.mapPopulateUnmap", 150.0)
+    elif suite == "epoll":
+        for n in ("10", "100", "1000", "10000", "max"):
+            nn = 19900 if n == "max" else int(n)
+            # EVENTS counter: summed over the 3 iterations, each raw sample is n
+            add(p + "EpollCtl.addDel", 300 + 20 * math.log2(nn), params={"n": n},
+                secondary={"registeredFds": (float(nn), "#")})
+            add(p + "EpollCtl.mod", 150 + 10 * math.log2(nn), params={"n": n})
+            add(p + "PollScan.poll", 50 + 2.0 * nn, params={"n": n})
+            add(p + "PollScan.epollWait", 200.0, params={"n": n})
+            if n in ("10", "100", "1000"):
+                add(p + "SelectScan.select", 40 + 2.5 * nn, params={"fds": n})
+        for r in ("1", "10", "100", "1000", "all"):
+            ready = 10000 if r == "all" else int(r)
+            for maxevents in ("64", "all"):
+                got = min(ready, 64 if maxevents == "64" else ready)
+                params = {"registered": 10000, "r": r, "maxevents": maxevents}
+                add(p + "EpollWaitLevel.levelTriggered", 200 + 30 * got, params=params)
+                add(p + "EpollWaitEdge.noNewEdge", 150.0, params=params)
+                add(p + "EpollWaitEdge.edgeTriggered", 250 + 40 * got, params=params)
+        for style in ("accept", "sharedEpoll", "epollEach", "epollExclusive", "reusePort"):
+            for k in (2, 4, 8):
+                for cpus in ("all", "one"):
+                    per = k * 0.9 if style in ("sharedEpoll", "epollEach") else 1.0
+                    add(p + "ThunderingHerd.connectAndCount", 120.0, unit="us/op",
+                        params={"style": style, "k": k, "cpus": cpus},
+                        secondary={"connections": (100.0, "#"), "kernelWakeups": (100.0 * per, "#"),
+                                   "wakeups": (100.0 * per, "#"), "spurious": (100.0 * (per - 1), "#")})
+    elif suite == "sched":
+        for kind in ("spin", "yield"):
+            for placement in ("sameCpu", "twoCpus"):
+                for bg in (0, 1, 2, 4, 8, 16, 64, 256):
+                    cost = 2000 + 300 * math.log2(bg + 2) if kind == "yield" else 2000 + 500 * bg
+                    add(p + "RunQueueHandoff.handoff", cost,
+                        params={"background": bg, "backgroundKind": kind, "placement": placement},
+                        secondary={"ebpf.traced": (1.0, "bool"), "ebpf.nr_running.mean": (bg / 2.0 + 1, "tasks"),
+                                   "ebpf.runqlat.p99": (1000.0 * (bg + 1), "ns"),
+                                   "ebpf.cswitch.voluntary/op": (1.0, "#/op")})
+    return out
+
+
+def servers_records():
+    """Points as issue 8's ServersReport writes them (snake_case, latency in µs, nested errors)."""
+    thread = {1: 3000, 10: 11800, 100: 10000, 1000: 5000}
+    out = []
+    for model, scale in (("thread", 1.0), ("fork", 1 / 12), ("virtual", 1.2), ("nginx", 3.0)):
+        for c, rps in thread.items():
+            out.append({"model": model, "concurrency": c, "status": "measured", "reason": None,
+                        "requests_per_s": rps * scale, "ok_requests_per_s": rps * scale,
+                        "latency_us": {"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "max": 900 * c},
+                        "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}})
+    out.append({"model": "fork", "concurrency": 10000, "status": "skipped",
+                "reason": "beyond RLIMIT_NOFILE 20000", "requests_per_s": None})
+    return out
+
+
+def perturbation_twins():
+    """What scripts/run.d/60-ebpf-perturbation.sh adds: suites' benchmarks re-run untraced and traced."""
+    out = []
+    for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
+        out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
+        out.append(_result(suite, "io.contextlab.sched.RunQueueHandoff.handoff", 99000.0 * factor,
+                           params={"background": 0, "backgroundKind": "spin", "placement": "sameCpu"}))
+    return out
+
+
+def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "switches", "epoll"),
+             failed=("sched",), skipped=("stacks",), host="synthetic", kernel="6.1.0-test"):
+    """Writes a run directory under root and returns its path. Suites in `measured` get results
+    (and `servers` a servers.json); `failed` and `skipped` are recorded as such in metadata.json."""
+    path = os.path.join(root, name)
+    os.makedirs(path)
+    results = [r for s in measured if s != "servers" for r in results_for(s)]
+    if "sched" in measured:
+        results += perturbation_twins()
+    suites = {s: {"status": "measured", "at": "2026-01-01T00:00:00+00:00"} for s in measured}
+    suites.update({s: {"status": "failed", "reason": "JMH exited with 1 (see log)"} for s in failed})
+    suites.update({s: {"status": "skipped", "reason": "not selected with --suites"} for s in skipped})
+    meta = {"format": 1, "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:10:00+00:00",
+            "status": "complete", "mode": "quick", "command": "synthetic", "git": {"commit": None, "dirty": None},
+            "environment": {"host": host, "kernel": f"Linux {kernel} x86_64",
+                            "cpu_model": "Synthetic CPU @ 2.00GHz", "cpus_online": 2, "virtualization": "none",
+                            "jdk": {"version": "25.0.3"}},
+            "warnings": ["synthetic run: invented numbers"], "jmh": {"version": "1.37", "suites": []},
+            "suites": suites, "benchmarks": len(results)}
+    with open(os.path.join(path, "metadata.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+    with open(os.path.join(path, "jmh.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    with open(os.path.join(path, "crosscheck.jsonl"), "w") as f:
+        if "syscalls" in measured:
+            f.write(json.dumps({"check": "getppid", "benchmark": "io.contextlab.syscalls.SyscallLoops.getppid",
+                                "reference": "C loop", "ns_per_op": 88.0, "tolerance": 0.15}) + "\n")
+        if "stacks" in measured:
+            f.write(json.dumps({"check": "rss 16k", "benchmark": "io.contextlab.stacks.PthreadStacks.startTouchAndPark",
+                                "params": {"threads": "1000", "touchBytes": "16384"}, "reference": "C program",
+                                "value": 24000, "unit": "B/thread", "metric": "rssBytesPerThread",
+                                "tolerance": 0.2}) + "\n")
+    if "servers" in measured:
+        with open(os.path.join(path, "servers.json"), "w") as f:
+            json.dump({"format": "contextlab.servers/1", "mode": "quick", "servers": [],
+                       "points": servers_records(), "ratio_to_nginx": None}, f, indent=2)
+    with open(os.path.join(path, "log"), "w") as f:
+        f.write("synthetic\n")
+    return path

@@ -1,0 +1,113 @@
+"""The claims table: a row for every claim in claims.csv, verdicts by the stated rules."""
+import os
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.dirname(HERE), HERE]
+import claims  # noqa: E402
+import contextlab as lab  # noqa: E402
+import synthetic  # noqa: E402
+
+
+class ClaimsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.full = synthetic.make_run(cls.tmp.name, measured=synthetic.ALL_SUITES, failed=(), skipped=())
+        cls.partial = synthetic.make_run(cls.tmp.name, name="20260102T000000Z-partial")
+        cls.ids = list(lab.reference("claims")["id"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_every_claim_has_a_rule_and_a_plot(self):
+        self.assertEqual(sorted(claims.REGISTRY), sorted(self.ids))
+        c = lab.reference("claims")
+        self.assertTrue(c["plot"].str.endswith(".png").all())
+        self.assertEqual(len(set(self.ids)), len(self.ids))
+        notebooks = {n[:-6] for n in os.listdir(os.path.dirname(HERE)) if n.endswith(".ipynb")}
+        self.assertTrue(set(c["notebook"].str[:-6]) <= notebooks)
+
+    def test_the_issue_s_claims_are_all_there(self):
+        wanted = {"call-2ns", "coroutine-switch-50ns", "kernel-entry-10-cycles", "swapcontext-enters-kernel",
+                  "stack-demand-paged", "stack-not-returned", "epoll-ctl-log-n", "epoll-wait-ready",
+                  "epoll-et-fewer", "thread-mode-peak", "fork-10x-slower", "accept-wakes-one", "cfs-log-m"}
+        self.assertLessEqual(wanted, set(self.ids))
+
+    def test_table_has_a_row_per_claim_per_run(self):
+        t = claims.table(lab.load([self.full, self.partial]))
+        self.assertEqual(len(t), 2 * len(self.ids))
+        for _, per_run in t.groupby("run"):
+            self.assertEqual(sorted(per_run["id"]), sorted(self.ids))
+        self.assertTrue(t["verdict"].isin(claims.VERDICTS).all(), t["verdict"].unique())
+
+    def test_every_claim_is_measured_in_a_complete_run(self):
+        t = claims.table(lab.load([self.full])).set_index("id")
+        missing = t[t["verdict"] == claims.NOT]
+        self.assertTrue(missing.empty, missing[["detail"]])
+
+    def test_shaped_data_gets_the_expected_verdicts(self):
+        t = claims.table(lab.load([self.full])).set_index("id")["verdict"]
+        self.assertEqual(t["call-2ns"], claims.HOLDS)
+        self.assertEqual(t["coroutine-switch-50ns"], claims.FAILS)   # asm switch 3 ns
+        self.assertEqual(t["kernel-entry-10-cycles"], claims.FAILS)  # ~180 cycles
+        self.assertEqual(t["swapcontext-enters-kernel"], claims.HOLDS)
+        self.assertEqual(t["epoll-ctl-log-n"], claims.HOLDS)
+        self.assertEqual(t["poll-select-scan"], claims.HOLDS)
+        self.assertEqual(t["accept-wakes-one"], claims.HOLDS)
+        self.assertEqual(t["cfs-log-m"], claims.HOLDS)
+        self.assertEqual(t["fork-10x-slower"], claims.HOLDS)
+        self.assertEqual(t["epoll-wait-ready"], claims.HOLDS)
+        self.assertEqual(t["epoll-et-fewer"], claims.HOLDS)
+        self.assertEqual(t["stack-demand-paged"], claims.HOLDS)
+        self.assertEqual(t["stack-not-returned"], claims.HOLDS)
+        self.assertEqual(t["setjmp-no-syscall"], claims.HOLDS)
+
+    def test_perturbation_twins_stay_out_of_the_claims(self):
+        t = claims.table(lab.load([self.full])).set_index("id")
+        self.assertAlmostEqual(t.loc["kernel-entry-10-cycles", "measured"], (90.0 - 0.3) * 2.0)
+        self.assertIn("m=2 ", t.loc["cfs-log-m", "detail"])
+        self.assertIn("2300 ns", t.loc["cfs-log-m", "detail"])
+
+    def test_event_counters_are_per_iteration_not_summed(self):
+        t = claims.table(lab.load([self.full])).set_index("id")
+        self.assertEqual(t.loc["swapcontext-enters-kernel", "measured"], 1.0)  # not 3.0, JMH's sum
+
+    def test_words_for_the_largest_parameter_resolve_to_numbers(self):
+        ev = claims.Evidence(lab.Run(self.full))
+        ctl = claims.with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered"))
+        self.assertEqual(sorted(ctl["x"]), [10, 100, 1000, 10000, 19900])  # n=max -> registeredFds
+        wait = claims.with_x(ev, ev.rows("epoll_wait"), "ready")
+        self.assertIn(10000, set(wait["x"]))  # r=all -> n
+
+    def test_herd_wakeups_are_per_connection(self):
+        h = claims.herd_table(claims.Evidence(lab.Run(self.full)))
+        shared = h[(h["p_style"] == "sharedEpoll") & (h["waiters"] == 8)]["wakeups_per_connection"]
+        self.assertAlmostEqual(shared.iloc[0], 7.2)
+
+    def test_missing_suites_are_not_measured_with_the_reason(self):
+        t = claims.table(lab.load([self.partial])).set_index("id")
+        for cid in ("stack-demand-paged", "stack-not-returned", "process-spawn-costly"):
+            self.assertEqual(t.loc[cid, "verdict"], lab.NOT_MEASURED)
+            self.assertIn("stacks skipped", t.loc[cid, "detail"])
+        self.assertIn("sched failed", t.loc["cfs-log-m", "detail"])
+        self.assertEqual(t.loc["fork-10x-slower", "verdict"], lab.NOT_MEASURED)
+        self.assertNotEqual(t.loc["call-2ns", "verdict"], lab.NOT_MEASURED)
+
+    def test_a_broken_result_costs_one_row_not_the_table(self):
+        original = claims.REGISTRY["call-2ns"]
+        claims.REGISTRY["call-2ns"] = lambda ev: 1 / 0
+        try:
+            t = claims.table(lab.load([self.full])).set_index("id")
+        finally:
+            claims.REGISTRY["call-2ns"] = original
+        self.assertEqual(t.loc["call-2ns", "verdict"], lab.NOT_MEASURED)
+        self.assertIn("ZeroDivisionError", t.loc["call-2ns", "detail"])
+        self.assertEqual(t.loc["cfs-log-m", "verdict"], claims.HOLDS)
+
+
+if __name__ == "__main__":
+    unittest.main()
