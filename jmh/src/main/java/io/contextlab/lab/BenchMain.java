@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Main-Class of benchmarks.jar: JMH's own command line, with {@link JvmFlags#FORK} prepended to
- * every fork's JVM arguments, so `java -jar benchmarks.jar` works without extra flags.
+ * every fork's JVM arguments and {@link FiguresProfiler} always on, so `java -jar benchmarks.jar`
+ * works without extra flags and every recorded figure reaches the results.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -30,6 +31,10 @@ public final class BenchMain {
         if (!merged) {
             out.add(0, prepend);
             out.add(0, "-jvmArgsPrepend");
+        }
+        if (!out.contains(FiguresProfiler.class.getName())) {
+            out.add(2, FiguresProfiler.class.getName());
+            out.add(2, "-prof");
         }
         return out.toArray(String[]::new);
     }

@@ -1,5 +1,6 @@
 package io.contextlab.stacks;
 
+import io.contextlab.lab.FiguresProfiler;
 import io.contextlab.natives.Faults;
 import io.contextlab.natives.Stacks;
 import java.lang.foreign.MemorySegment;
@@ -40,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * stores, so nothing is elided; set-up per invocation is fine here because an invocation is
  * milliseconds long (JMH's Level.Invocation warning is about nanosecond ones).
  *
- * Run: scripts/lab bench -prof io.contextlab.stacks.FootprintProfiler 'stacks.MinorFaults'
+ * Run: scripts/lab bench 'stacks.MinorFaults'
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -78,7 +79,7 @@ public class MinorFaults {
 
         @TearDown(Level.Iteration)
         public void recordFaultsPerPage() {
-            FootprintProfiler.record("faultsPerPage", pages == 0 ? Double.NaN : (double) faults / pages, "faults/page");
+            FiguresProfiler.record("faultsPerPage", pages == 0 ? Double.NaN : (double) faults / pages, "faults/page");
         }
     }
 

@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * slightly less than with 8 MiB ones because glibc's 40 MiB stack cache holds ~150 exited
  * 256 KiB stacks (their top page still resident) against 4 of 8 MiB.
  *
- * Run: scripts/lab bench -prof io.contextlab.stacks.FootprintProfiler -p threads=1000 'stacks.PlatformThreadStacks'
+ * Run: scripts/lab bench -p threads=1000 'stacks.PlatformThreadStacks'
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tear-down (not timed), this JMH fork reads its own /proc/self/status, smaps_rollup and
  * getrusage: before the fleet, while it is parked, and after every thread was released and
  * joined. ThreadFootprint turns the differences into per-thread secondary metrics (through
- * FootprintProfiler, which scripts/suites enables with -prof). T = 0 is the
+ * FiguresProfiler, which BenchMain enables for every run). T = 0 is the
  * baseline: what a thread costs before it touches anything (its struct pthread and TLS at the
  * top of the stack mapping, the first frames).
  *
@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * madvise(MADV_DONTNEED)s a dying thread's stack below its last frame, then unmaps it or keeps
  * it in its cache, which holds four 8 MiB stacks (vmSizeBytesHeldAfterExit ~ 33.7 MB).
  *
- * Run: scripts/lab bench -prof io.contextlab.stacks.FootprintProfiler -p threads=1000 'stacks.PthreadStacks'
+ * Run: scripts/lab bench -p threads=1000 'stacks.PthreadStacks'
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

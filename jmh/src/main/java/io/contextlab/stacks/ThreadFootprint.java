@@ -1,8 +1,10 @@
 package io.contextlab.stacks;
 
+import io.contextlab.lab.FiguresProfiler;
+
 /**
  * Per-thread memory figures of one fleet of N threads, recorded as secondary metrics through
- * {@link FootprintProfiler}. Each is (snapshot - snapshot before the fleet) / N, from
+ * {@link FiguresProfiler}. Each is (snapshot - snapshot before the fleet) / N, from
  * {@link ProcessMemory}:
  * <ul>
  *   <li>rssBytesPerThread: smaps_rollup Rss while all N are parked (an exact page-table walk);
@@ -20,12 +22,12 @@ final class ThreadFootprint {
     static void record(int threads, ProcessMemory before, ProcessMemory parked, ProcessMemory exited) {
         ProcessMemory grown = parked.minus(before);
         ProcessMemory kept = exited.minus(before);
-        FootprintProfiler.record("rssBytesPerThread", (double) grown.rollupRssBytes() / threads, "B/thread");
-        FootprintProfiler.record("vmRssBytesPerThread", (double) grown.vmRssBytes() / threads, "B/thread");
-        FootprintProfiler.record("minorFaultsPerThread", (double) grown.minorFaults() / threads, "faults/thread");
-        FootprintProfiler.record("vmSizeBytesPerThread", (double) grown.vmSizeBytes() / threads, "B/thread");
-        FootprintProfiler.record("rssBytesRetainedPerThread", (double) kept.rollupRssBytes() / threads, "B/thread");
-        FootprintProfiler.record("vmSizeBytesRetainedPerThread", (double) kept.vmSizeBytes() / threads, "B/thread");
+        FiguresProfiler.record("rssBytesPerThread", (double) grown.rollupRssBytes() / threads, "B/thread");
+        FiguresProfiler.record("vmRssBytesPerThread", (double) grown.vmRssBytes() / threads, "B/thread");
+        FiguresProfiler.record("minorFaultsPerThread", (double) grown.minorFaults() / threads, "faults/thread");
+        FiguresProfiler.record("vmSizeBytesPerThread", (double) grown.vmSizeBytes() / threads, "B/thread");
+        FiguresProfiler.record("rssBytesRetainedPerThread", (double) kept.rollupRssBytes() / threads, "B/thread");
+        FiguresProfiler.record("vmSizeBytesRetainedPerThread", (double) kept.vmSizeBytes() / threads, "B/thread");
     }
 
     /**
@@ -37,7 +39,7 @@ final class ThreadFootprint {
      */
     static void recordHeldSinceStart(ProcessMemory atStart, ProcessMemory exited) {
         ProcessMemory held = exited.minus(atStart);
-        FootprintProfiler.record("vmSizeBytesHeldAfterExit", held.vmSizeBytes(), "B");
-        FootprintProfiler.record("rssBytesHeldAfterExit", held.rollupRssBytes(), "B");
+        FiguresProfiler.record("vmSizeBytesHeldAfterExit", held.vmSizeBytes(), "B");
+        FiguresProfiler.record("rssBytesHeldAfterExit", held.rollupRssBytes(), "B");
     }
 }

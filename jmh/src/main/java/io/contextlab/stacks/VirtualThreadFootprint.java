@@ -1,5 +1,6 @@
 package io.contextlab.stacks;
 
+import io.contextlab.lab.FiguresProfiler;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import org.openjdk.jol.vm.VirtualMachine;
  *
  * Method: one SingleShotTime invocation starts N virtual threads that recurse D frames and park
  * (the primary metric: the time to get all N parked). In the invocation's tear-down (not timed)
- * the footprint is measured three independent ways and recorded through FootprintProfiler:
+ * the footprint is measured three independent ways and recorded through FiguresProfiler:
  *   bytesPerVirtualThread        sizes summed over the chain VirtualThread -> its Continuation
  *                                -> every StackChunk (tail, then parent()), walked by hand: JOL's
  *                                GraphLayout over the Thread would follow the scheduler, the
@@ -67,7 +68,7 @@ import org.openjdk.jol.vm.VirtualMachine;
  * which is why there are warm-up iterations). Depth 1 is the baseline: a thread with nothing on
  * its stack but the frames every virtual thread starts with.
  *
- * Run: scripts/lab bench -prof io.contextlab.stacks.FootprintProfiler -p virtualThreads=10000 'stacks.VirtualThreadFootprint'
+ * Run: scripts/lab bench -p virtualThreads=10000 'stacks.VirtualThreadFootprint'
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -122,11 +123,11 @@ public class VirtualThreadFootprint {
                 chainBytes += vm.sizeOf(t) + vm.sizeOf(cont) + chunks;
             }
             double n = threads.size();
-            FootprintProfiler.record("bytesPerVirtualThread", chainBytes / n, "B/thread");
-            FootprintProfiler.record("stackChunkBytesPerVirtualThread", chunkBytes / n, "B/thread");
-            FootprintProfiler.record("jolStackChunkBytesPerVirtualThread", jolChunkBytes / n, "B/thread");
-            FootprintProfiler.record("heapBytesPerVirtualThread", (heapParked - heapBefore) / n, "B/thread");
-            FootprintProfiler.record("rssBytesPerVirtualThread", parkedMemory.minus(atStart).rollupRssBytes() / n, "B/thread");
+            FiguresProfiler.record("bytesPerVirtualThread", chainBytes / n, "B/thread");
+            FiguresProfiler.record("stackChunkBytesPerVirtualThread", chunkBytes / n, "B/thread");
+            FiguresProfiler.record("jolStackChunkBytesPerVirtualThread", jolChunkBytes / n, "B/thread");
+            FiguresProfiler.record("heapBytesPerVirtualThread", (heapParked - heapBefore) / n, "B/thread");
+            FiguresProfiler.record("rssBytesPerVirtualThread", parkedMemory.minus(atStart).rollupRssBytes() / n, "B/thread");
 
             released = true;
             for (Thread t : threads) LockSupport.unpark(t);

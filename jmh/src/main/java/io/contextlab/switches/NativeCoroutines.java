@@ -1,5 +1,6 @@
 package io.contextlab.switches;
 
+import io.contextlab.lab.FiguresProfiler;
 import io.contextlab.natives.Coroutines;
 import io.contextlab.natives.Coroutines.Stackful;
 import io.contextlab.natives.SyscallCounter;
@@ -8,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,9 +48,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * beside the time as the secondary metrics "syscallsPerSwitch" and "rtSigprocmaskPerSwitch".
  * Expected: 0 for setjmp and asm, 1 rt_sigprocmask for ucontext (glibc 2.36 swapcontext makes
  * exactly one), 2 for sigsetjmp(env, 1)/siglongjmp (save in sigsetjmp, restore in siglongjmp).
- * JMH sums an EVENTS counter over every measurement iteration of every fork, so each iteration
- * reports its share, perSwitch / (forks * iterations): the metric's score is the per-switch
- * figure; its per-iteration raw data are those shares.
+ * They reach JMH through FiguresProfiler (averaged over iterations), recorded at the end of
+ * each iteration, outside the measured loop.
  *
  * Run: scripts/lab bench 'switches.NativeCoroutines'
  */
@@ -68,19 +67,17 @@ public class NativeCoroutines {
     private final Map<Stackful, MemorySegment> coroutines = new EnumMap<>(Stackful.class);
     private final Map<Stackful, SyscallCounter.Counts> syscalls = new EnumMap<>(Stackful.class);
     private String countingUnavailable;
-    private double iterationShare;
 
-    /** Syscalls per one-way switch, measured at trial setup; NaN where counting is not possible. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class SyscallsPerSwitch {
-        public double syscallsPerSwitch;
-        public double rtSigprocmaskPerSwitch;
-    }
+    /** Which coroutine each stackful benchmark switches, for recording its syscall counts. */
+    private static final Map<String, Stackful> BENCHMARK_KINDS = Map.of(
+            "setjmpLongjmp", Stackful.SETJMP,
+            "sigsetjmpSavingMask", Stackful.SIGSETJMP_SAVING_MASK,
+            "ucontextSwapcontext", Stackful.UCONTEXT,
+            "asmSwitch", Stackful.ASM,
+            "asmSwitchViaIndirectJmp", Stackful.ASM_JMP);
 
     @Setup(Level.Trial)
-    public void create(BenchmarkParams params) {
-        iterationShare = 1.0 / (Math.max(1, params.getForks()) * params.getMeasurement().getCount());
+    public void create() {
         for (Stackful kind : Stackful.values()) {
             MemorySegment coroutine = Coroutines.create(kind);
             coroutines.put(kind, coroutine);
@@ -100,15 +97,21 @@ public class NativeCoroutines {
         coroutines.clear();
     }
 
-    private void report(Stackful kind, SyscallsPerSwitch counters) {
+    /** Syscalls per one-way switch, counted at trial setup; NaN where counting is not possible. */
+    @TearDown(Level.Iteration)
+    public void recordSyscallsPerSwitch(BenchmarkParams params) {
+        String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        Stackful kind = BENCHMARK_KINDS.get(method);
+        if (kind == null) return;
         SyscallCounter.Counts counts = syscalls.get(kind);
         double switches = 2.0 * COUNTED_ROUND_TRIPS;
-        counters.syscallsPerSwitch = counts == null ? Double.NaN : counts.all() / switches * iterationShare;
-        counters.rtSigprocmaskPerSwitch = counts == null ? Double.NaN : counts.rtSigprocmask() / switches * iterationShare;
+        FiguresProfiler.record("syscallsPerSwitch",
+                counts == null ? Double.NaN : counts.all() / switches, "syscalls/switch");
+        FiguresProfiler.record("rtSigprocmaskPerSwitch",
+                counts == null ? Double.NaN : counts.rtSigprocmask() / switches, "syscalls/switch");
     }
 
-    private long pingPong(Stackful kind, SyscallsPerSwitch counters) {
-        report(kind, counters);
+    private long pingPong(Stackful kind) {
         return Coroutines.pingPong(kind, coroutines.get(kind), ROUND_TRIPS);
     }
 
@@ -128,34 +131,34 @@ public class NativeCoroutines {
     /** sigsetjmp(env, 0)/siglongjmp: registers only, no signal mask, no syscall. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long setjmpLongjmp(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.SETJMP, counters);
+    public long setjmpLongjmp() {
+        return pingPong(Stackful.SETJMP);
     }
 
     /** sigsetjmp(env, 1)/siglongjmp: the same switch, saving and restoring the signal mask. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long sigsetjmpSavingMask(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.SIGSETJMP_SAVING_MASK, counters);
+    public long sigsetjmpSavingMask() {
+        return pingPong(Stackful.SIGSETJMP_SAVING_MASK);
     }
 
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long ucontextSwapcontext(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.UCONTEXT, counters);
+    public long ucontextSwapcontext() {
+        return pingPong(Stackful.UCONTEXT);
     }
 
     /** Callee-saved registers, MXCSR, x87 control word and rsp: the floor of a stackful switch. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long asmSwitch(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.ASM, counters);
+    public long asmSwitch() {
+        return pingPong(Stackful.ASM);
     }
 
     /** The same switch resuming the other side with pop + indirect jmp instead of ret. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public long asmSwitchViaIndirectJmp(SyscallsPerSwitch counters) {
-        return pingPong(Stackful.ASM_JMP, counters);
+    public long asmSwitchViaIndirectJmp() {
+        return pingPong(Stackful.ASM_JMP);
     }
 }

@@ -1,4 +1,4 @@
-package io.contextlab.stacks;
+package io.contextlab.lab;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,21 +14,22 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * Hands the stacks suite's memory and fault figures to JMH as secondary metrics, so they land in
- * jmh.json beside the times (e.g. "rssBytesPerThread" in B/thread).
+ * Hands figures that are not times (bytes per thread, faults per page, syscalls per switch) to
+ * JMH as secondary metrics, so they land in jmh.json beside the times, each with its unit.
  *
  * Why a profiler and not @AuxCounters: JMH sums Type.EVENTS counters over every measured
  * iteration and fork (they are counts), so a per-thread byte figure recorded once per iteration
  * would come out multiplied by iterations x forks. A profiler's result carries its own
  * aggregation policy; these are AVG, so the score is the mean over iterations and forks and the
- * error is JMH's usual confidence interval.
+ * error is JMH's usual confidence interval. (Counts that are meant to add up, like the herd's
+ * wake-ups, stay @AuxCounters.)
  *
- * The benchmarks call {@link #record} during an iteration (at the latest in an iteration-level
- * tear-down); the last value recorded under a label is that iteration's sample. Enable with
- * `-prof io.contextlab.stacks.FootprintProfiler` (scripts/suites does, for quick and full runs);
- * without it the benchmarks still run and report only their times.
+ * Benchmarks call {@link #record} during an iteration (at the latest in an iteration-level
+ * tear-down); the last value recorded under a label is that iteration's sample. BenchMain adds
+ * `-prof io.contextlab.lab.FiguresProfiler` to every run, so nobody has to remember it; without
+ * it the benchmarks still run and report only their times.
  */
-public final class FootprintProfiler implements InternalProfiler {
+public final class FiguresProfiler implements InternalProfiler {
     private record Sample(double value, String unit) {}
 
     private static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
@@ -40,12 +41,12 @@ public final class FootprintProfiler implements InternalProfiler {
 
     @Override
     public String getDescription() {
-        return "Per-thread memory and fault figures of the stacks suite (RSS, VmSize, minor faults, heap)";
+        return "Figures recorded by the benchmarks themselves (bytes, faults, syscalls per operation)";
     }
 
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-        synchronized (FootprintProfiler.class) {
+        synchronized (FiguresProfiler.class) {
             SAMPLES.clear();
         }
     }
@@ -54,7 +55,7 @@ public final class FootprintProfiler implements InternalProfiler {
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
         List<ScalarResult> out = new ArrayList<>();
-        synchronized (FootprintProfiler.class) {
+        synchronized (FiguresProfiler.class) {
             SAMPLES.forEach((label, s) -> out.add(new ScalarResult(label, s.value(), s.unit(), AggregationPolicy.AVG)));
             SAMPLES.clear();
         }
