@@ -97,7 +97,7 @@ public final class EbpfProfiler implements InternalProfiler {
         if (iterationParams.getType() != IterationType.MEASUREMENT) return List.of();
         List<Result> out = new ArrayList<>();
         if (probes == null || untracedReason != null) {
-            out.add(new ScalarResult(PREFIX + "traced", 0, "bool", AggregationPolicy.MIN));
+            out.add(new ScalarResult(PREFIX + "traced", 0, "bool", AggregationPolicy.AVG));
             return out;
         }
         probes.forEach(Probe::detach);
@@ -105,7 +105,7 @@ public final class EbpfProfiler implements InternalProfiler {
         if (ops <= 0) ops = result.getMetadata().getAllOps();
         double perOp = ops > 0 ? 1.0 / ops : Double.NaN;
 
-        out.add(new ScalarResult(PREFIX + "traced", 1, "bool", AggregationPolicy.MIN));
+        out.add(new ScalarResult(PREFIX + "traced", 1, "bool", AggregationPolicy.AVG));
         var runq = runqlen.allCpus();
         if (runq.samples() > 0) {
             out.add(avg("runqlen.mean", ProbeStructs.mean(runq.waiting()), "tasks"));

@@ -58,6 +58,10 @@ public final class TraceSession {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--check")) {
+            System.out.println(new com.google.gson.Gson().toJson(check()));
+            return;
+        }
         TraceSession session;
         try {
             session = parse(args);
@@ -78,6 +82,21 @@ public final class TraceSession {
             System.err.println("lab trace: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * `lab trace --check`: one JSON object saying whether tracing works here and why not, for
+     * the run metadata (scripts/doctor.py) to record beside each run.
+     */
+    static Map<String, Object> check() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        String reason = TracingSupport.unavailableReason();
+        out.put("available", reason == null);
+        out.put("reason", reason);
+        out.put("libbpf", io.contextlab.tracing.libbpf.Libbpf.unavailableReason() == null ? io.contextlab.tracing.libbpf.Libbpf.version() : null);
+        out.put("probes", ALL_PROBES.stream().filter(p -> TraceSession.class.getResource("/bpf/" + p + ".bpf.o") != null).toList());
+        out.put("attach_types", "tp_btf tracepoints and perf_event (cpu-clock) sampling; no kprobes or fentry needed");
+        return out;
     }
 
     static TraceSession parse(String[] args) {
