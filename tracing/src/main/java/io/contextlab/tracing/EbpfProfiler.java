@@ -149,7 +149,7 @@ public final class EbpfProfiler implements InternalProfiler {
             probes.add(runqlen = new Runqlen(sampleHz));
             probes.add(runqlat = new Runqlat(self));
             probes.add(cswitch = new Cswitch(self));
-            probes.add(syscalls = new Syscalls(self));
+            probes.add(syscalls = new Syscalls(self, false));
             probes.add(faults = new Faults(self));
             // The kernel drops every program and link when this JVM exits, however it exits.
             return true;
