@@ -205,8 +205,8 @@ public final class TraceSession {
     }
 
     private void report(List<Probe> probes, int target, double seconds, PrintStream ps) {
-        ps.printf("%n== lab trace: pid %d, %.2f s (runqlen: every CPU, every process; the rest: pid %d's threads) ==%n",
-                target, seconds, target);
+        ps.printf("%n== lab trace: pid %d (its threads, not its children), %.2f s%s ==%n", target, seconds,
+                probeNames.contains("runqlen") ? "; runqlen: every CPU, every process" : "");
         for (Probe p : probes) {
             ps.printf("%n-- %s --", p.name());
             p.print(ps);
