@@ -1,0 +1,49 @@
+package io.contextlab.sched;
+
+import io.contextlab.tracing.EbpfProfiler;
+import io.contextlab.tracing.probes.TracingSupport;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.Collection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * `-prof io.contextlab.tracing.EbpfProfiler` puts the scheduler metrics into JMH's results: the
+ * getppid loop makes one syscall per op, and the profiler must say so. In-process (forks 0) to
+ * keep the test short; the probes behave the same in a fork. Counts, never times.
+ */
+class EbpfProfilerTest {
+    @Test
+    void getppidLoopShowsOneSyscallPerOp() throws Exception {
+        String reason = TracingSupport.unavailableReason();
+        if (reason != null) System.out.println("EbpfProfilerTest skipped: " + reason);
+        assumeTrue(reason == null, reason);
+        System.setProperty("jmh.ignoreLock", "true"); // other JMH runs may share this machine
+
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include("io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(2)
+                .measurementTime(TimeValue.milliseconds(200))
+                .addProfiler(EbpfProfiler.class)
+                .build()).run();
+        var secondary = results.iterator().next().getAggregatedResult().getSecondaryResults();
+        assertEquals(1.0, secondary.get("ebpf.traced").getScore());
+        double syscallsPerOp = secondary.get("ebpf.syscalls/op").getScore();
+        // Each op is one getppid; JMH's, the JIT's and the GC's own syscalls spread over
+        // thousands of ops add a little.
+        assertTrue(syscallsPerOp >= 0.99 && syscallsPerOp < 1.5, "syscalls/op " + syscallsPerOp);
+        for (String metric : new String[] {"ebpf.runqlen.mean", "ebpf.runqlen.p99", "ebpf.cswitch.voluntary/op",
+                "ebpf.cswitch.involuntary/op", "ebpf.faults/op"}) {
+            assertTrue(secondary.containsKey(metric), metric + " missing: " + secondary.keySet());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/* Structures both sides read: the BPF programs in this folder and their Java mirrors in
+ * io.contextlab.tracing.probes (ProbeLayout). Keep the two in step: a field added here is a
+ * field added to the Java record, at the same offset. */
+#ifndef CONTEXTLAB_TRACE_H
+#define CONTEXTLAB_TRACE_H
+
+/* log2 histograms: slot i counts values in [2^i, 2^(i+1)), slot 0 also counts 0. */
+#define LOG2_SLOTS 32
+/* Run-queue lengths are small integers: a linear histogram, the last slot "this many or more". */
+#define RUNQ_SLOTS 512
+#define MAX_CPUS 256
+/* x86-64 syscall numbers are below 512 (the highest is in the 460s on 6.18). */
+#define MAX_SYSCALLS 512
+#define MAX_THREADS 16384
+
+/* Every probe's knobs, one struct set into .rodata before load (libbpf-tools' const volatile
+ * globals, gathered so that Java writes one record at offset 0 and not guessed offsets). */
+struct probe_config {
+	__u32 target_tgid; /* 0: every process */
+	__u32 reserved;
+};
+
+struct log2_hist {
+	__u64 slots[LOG2_SLOTS];
+};
+
+/* One per CPU: what that CPU's samples saw. */
+struct runq_hist {
+	__u64 rq_nr_running[RUNQ_SLOTS];  /* struct rq: every runnable task on the CPU, running one included */
+	__u64 cfs_queued[RUNQ_SLOTS];     /* the sampled task's cfs_rq: entities queued there, itself included */
+};
+
+struct cswitch_counts {
+	__u64 voluntary;   /* the thread blocked (prev_state != TASK_RUNNING) */
+	__u64 involuntary; /* the thread was preempted while runnable */
+};
+
+struct syscall_stat {
+	__u64 count;
+	__u64 total_ns;
+};
+
+#endif

@@ -1,0 +1,152 @@
+package io.contextlab.tracing.libbpf;
+
+import jnr.ffi.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One map of a loaded {@link BpfObject} (owned by it). Keys and values cross as little-endian
+ * byte arrays; the probes decode them into the records that mirror contextlab_trace.h. A per-CPU
+ * map's value is one slot per possible CPU, each rounded up to 8 bytes, as the kernel lays it out.
+ */
+public final class BpfMap {
+    private static final int HASH = 1, ARRAY = 2, PERCPU_HASH = 5, PERCPU_ARRAY = 6, LRU_PERCPU_HASH = 10;
+    private static final int ENOENT = 2;
+
+    private final String name;
+    private final int fd;
+    private final int type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final int cpus;
+
+    BpfMap(Pointer map) {
+        var api = Libbpf.api();
+        this.name = api.bpf_map__name(map);
+        this.fd = api.bpf_map__fd(map);
+        this.type = api.bpf_map__type(map);
+        this.keySize = api.bpf_map__key_size(map);
+        this.valueSize = api.bpf_map__value_size(map);
+        this.maxEntries = api.bpf_map__max_entries(map);
+        this.cpus = isPerCpu() ? Libbpf.possibleCpus() : 1;
+        if (fd < 0) throw new BpfException("map " + name + " has no fd: load its object first", 0);
+    }
+
+    public String name() { return name; }
+    public int keySize() { return keySize; }
+    public int valueSize() { return valueSize; }
+    public int maxEntries() { return maxEntries; }
+
+    public boolean isPerCpu() {
+        return type == PERCPU_HASH || type == PERCPU_ARRAY || type == LRU_PERCPU_HASH;
+    }
+
+    public boolean isArray() {
+        return type == ARRAY || type == PERCPU_ARRAY;
+    }
+
+    /** Bytes a lookup returns: valueSize, or one 8-byte-aligned slot per possible CPU. */
+    public int lookupSize() {
+        return isPerCpu() ? ((valueSize + 7) & ~7) * cpus : valueSize;
+    }
+
+    /** The value at key, or null when the key is absent. */
+    public byte[] lookup(byte[] key) {
+        checkKey(key);
+        Pointer k = copy(key);
+        Pointer v = allocate(lookupSize());
+        int rc = Libbpf.api().bpf_map_lookup_elem(fd, k, v);
+        if (rc == -ENOENT) return null;
+        if (rc < 0) throw BpfException.of("lookup in map " + name, rc);
+        byte[] out = new byte[lookupSize()];
+        v.get(0, out, 0, out.length);
+        return out;
+    }
+
+    public byte[] lookup(int key) {
+        return lookup(intKey(key));
+    }
+
+    /** A per-CPU map's value at key, one little-endian buffer of valueSize bytes per CPU. */
+    public List<ByteBuffer> lookupPerCpu(int key) {
+        if (!isPerCpu()) throw new IllegalStateException(name + " is not a per-CPU map");
+        byte[] all = lookup(intKey(key));
+        List<ByteBuffer> slots = new ArrayList<>(cpus);
+        int stride = (valueSize + 7) & ~7;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            slots.add(all == null ? ByteBuffer.allocate(valueSize).order(ByteOrder.LITTLE_ENDIAN)
+                    : ByteBuffer.wrap(all, cpu * stride, valueSize).slice().order(ByteOrder.LITTLE_ENDIAN));
+        }
+        return slots;
+    }
+
+    public void update(byte[] key, byte[] value) {
+        checkKey(key);
+        if (value.length != lookupSize()) {
+            throw new IllegalArgumentException(name + ": value of " + value.length + " bytes, map wants " + lookupSize());
+        }
+        int rc = Libbpf.api().bpf_map_update_elem(fd, copy(key), copy(value), 0);
+        if (rc < 0) throw BpfException.of("update in map " + name, rc);
+    }
+
+    /** Deletes key; false when it was absent. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        int rc = Libbpf.api().bpf_map_delete_elem(fd, copy(key));
+        if (rc == -ENOENT) return false;
+        if (rc < 0) throw BpfException.of("delete in map " + name, rc);
+        return true;
+    }
+
+    /** Every key present now (a hash map changing under us may skip or repeat one: fine for counters). */
+    public List<byte[]> keys() {
+        List<byte[]> keys = new ArrayList<>();
+        Pointer prev = null;
+        Pointer next = allocate(keySize);
+        while (true) {
+            int rc = Libbpf.api().bpf_map_get_next_key(fd, prev, next);
+            if (rc == -ENOENT) break;
+            if (rc < 0) throw BpfException.of("iterating map " + name, rc);
+            byte[] key = new byte[keySize];
+            next.get(0, key, 0, keySize);
+            keys.add(key);
+            prev = copy(key);
+            if (keys.size() > maxEntries) break;
+        }
+        return keys;
+    }
+
+    /** Zeroes an array map's values, or deletes every key of a hash map. */
+    public void clear() {
+        if (isArray()) {
+            byte[] zero = new byte[lookupSize()];
+            for (int i = 0; i < maxEntries; i++) update(intKey(i), zero);
+        } else {
+            for (byte[] key : keys()) delete(key);
+        }
+    }
+
+    public static byte[] intKey(int key) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(key).array();
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length != keySize) {
+            throw new IllegalArgumentException(name + ": key of " + key.length + " bytes, map wants " + keySize);
+        }
+    }
+
+    private static Pointer allocate(int size) {
+        return Libbpf.runtime().getMemoryManager().allocateDirect(Math.max(size, 1), true);
+    }
+
+    private static Pointer copy(byte[] bytes) {
+        Pointer p = allocate(bytes.length);
+        p.put(0, bytes, 0, bytes.length);
+        return p;
+    }
+}

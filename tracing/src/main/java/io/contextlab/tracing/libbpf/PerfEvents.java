@@ -1,0 +1,74 @@
+package io.contextlab.tracing.libbpf;
+
+import jnr.ffi.Pointer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * perf_event_open(2) for sampling programs: a software cpu-clock event per online CPU, at a
+ * given frequency. Software clock because a VM has no hardware counters; per CPU (pid -1) because
+ * a run queue belongs to a CPU, not to a task.
+ */
+public final class PerfEvents {
+    private static final long SYS_PERF_EVENT_OPEN = 298; // x86-64
+    private static final int PERF_TYPE_SOFTWARE = 1;
+    private static final int PERF_COUNT_SW_CPU_CLOCK = 0;
+    private static final int ATTR_SIZE = 128;         // PERF_ATTR_SIZE_VER7; the kernel accepts older sizes
+    private static final long FLAG_FREQ = 1L << 10;   // sample_freq, not sample_period
+    private static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
+
+    private PerfEvents() {}
+
+    /** Opens one cpu-clock event per online CPU; the caller owns (closes or hands to a link) each fd. */
+    public static List<Integer> openCpuClockPerCpu(int frequencyHz) {
+        List<Integer> fds = new ArrayList<>();
+        try {
+            for (int cpu : onlineCpus()) fds.add(openCpuClock(cpu, frequencyHz));
+        } catch (RuntimeException e) {
+            fds.forEach(fd -> Libbpf.libc().close(fd));
+            throw e;
+        }
+        return fds;
+    }
+
+    public static int openCpuClock(int cpu, int frequencyHz) {
+        Pointer attr = Libbpf.runtime().getMemoryManager().allocateDirect(ATTR_SIZE, true);
+        attr.putInt(0, PERF_TYPE_SOFTWARE);
+        attr.putInt(4, ATTR_SIZE);
+        attr.putLong(8, PERF_COUNT_SW_CPU_CLOCK);
+        attr.putLong(16, frequencyHz);
+        attr.putLong(40, FLAG_FREQ);
+        long fd = Libbpf.libc().syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        if (fd < 0) {
+            int errno = Libbpf.runtime().getLastError();
+            throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", errno);
+        }
+        return (int) fd;
+    }
+
+    public static void close(int fd) {
+        Libbpf.libc().close(fd);
+    }
+
+    /** /sys/devices/system/cpu/online, e.g. "0-1" or "0,2-3". */
+    public static List<Integer> onlineCpus() {
+        try {
+            String text = Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+            List<Integer> cpus = new ArrayList<>();
+            for (String part : text.split(",")) {
+                String[] range = part.split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                for (int cpu = from; cpu <= to; cpu++) cpus.add(cpu);
+            }
+            return cpus;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the online CPUs", e);
+        }
+    }
+}

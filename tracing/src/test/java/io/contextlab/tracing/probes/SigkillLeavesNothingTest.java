@@ -1,0 +1,95 @@
+package io.contextlab.tracing.probes;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A JVM that attached probes and is killed with SIGKILL (no shutdown hook, no close) leaves no
+ * BPF program or link behind: the kernel's `bpftool prog show id N` / `link show id N` no longer
+ * know the ids the child reported.
+ */
+class SigkillLeavesNothingTest {
+    /** The child: attaches cswitch and runqlen, prints its prog and link ids, waits to be killed. */
+    public static final class AttachAndWait {
+        public static void main(String[] args) throws Exception {
+            var cswitch = new Cswitch(0);
+            var runqlen = new Runqlen(99);
+            cswitch.attach();
+            runqlen.attach();
+            List<String> ids = new ArrayList<>();
+            for (Probe p : List.of(cswitch, runqlen)) {
+                for (int fd : p.programFds()) ids.add("prog " + fdinfo(fd, "prog_id"));
+                for (int fd : p.linkFds()) ids.add("link " + fdinfo(fd, "link_id"));
+            }
+            System.out.println(String.join(";", ids));
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+
+        static String fdinfo(int fd, String key) throws Exception {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith(key + ":")) return line.substring(key.length() + 1).trim();
+            }
+            throw new IllegalStateException("fd " + fd + " has no " + key);
+        }
+    }
+
+    @Test
+    void sigkilledTracerLeavesNoProgramOrLink() throws Exception {
+        String reason = TracingSupport.unavailableReason();
+        if (reason != null) System.out.println("SigkillLeavesNothingTest skipped: " + reason);
+        assumeTrue(reason == null, reason);
+        assumeTrue(bpftool("version") == 0, "no bpftool to ask the kernel");
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                AttachAndWait.class.getName()).redirectErrorStream(true).start();
+        String line;
+        try (var reader = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+            line = reader.readLine();
+            while (line != null && !line.startsWith("prog ")) line = reader.readLine();
+            assertTrue(line != null, "the child printed no ids");
+            List<String[]> objects = new ArrayList<>();
+            for (String item : line.split(";")) objects.add(item.split(" "));
+            for (String[] o : objects) assertTrue(bpftool(o[0], "show", "id", o[1]) == 0, o[0] + " " + o[1] + " missing while attached");
+
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS), "the child did not die");
+
+            // The kernel frees programs after an RCU grace period: give it a moment.
+            for (String[] o : objects) {
+                boolean gone = false;
+                for (int i = 0; i < 50 && !gone; i++) {
+                    gone = bpftool(o[0], "show", "id", o[1]) != 0;
+                    if (!gone) Thread.sleep(100);
+                }
+                assertTrue(gone, o[0] + " " + o[1] + " survived the SIGKILL of its process");
+            }
+            assertFalse(objects.isEmpty());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static int bpftool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bpftool"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
