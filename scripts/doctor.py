@@ -105,7 +105,21 @@ def tool_version(*cmd):
     return out[0] if out else None
 
 
-def environment(java):
+def tracing_check(java, jar):
+    """What the tracing module itself says it can do here (probes load? which attach types?)."""
+    if not java or not jar or not os.path.exists(jar):
+        return None
+    r = run(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+            "-cp", jar, "io.contextlab.tracing.TraceSession", "--check")
+    if r is None:
+        return {"available": False, "reason": "the tracing check did not run"}
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"available": False, "reason": (r.stderr.strip().splitlines() or ["no answer"])[-1]}
+
+
+def environment(java, jar=None):
     """Every fact, each as (key, value, warning-or-None)."""
     facts = []
 
@@ -182,6 +196,11 @@ def environment(java):
     if info and info.get("version"):
         major = int(info["version"].split(".")[0].split("-")[0].split("+")[0])
     fact("jdk", info, "no JDK >= 25: set JAVA_HOME to one" if major is None or major < 25 else None)
+    fact("tracefs_mounted", os.path.isdir("/sys/kernel/tracing/events") or os.path.isdir("/sys/kernel/debug/tracing/events"))
+    tracing = tracing_check(java, jar)
+    fact("tracing", tracing,
+         None if tracing is None or tracing.get("available") else
+         f"eBPF tracing unavailable: {tracing.get('reason')}: runs go on untraced")
     fact("gcc", tool_version("gcc", "--version"))
     fact("clang", tool_version("clang", "--version"))
     libbpf = run("dpkg-query", "-W", "-f=${Version}", "libbpf1") if shutil.which("dpkg-query") else None
@@ -291,6 +310,7 @@ def suite_status(run_dir, name, status, reason):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--java", help="the java binary the benchmarks run on")
+    p.add_argument("--jar", help="benchmarks.jar, for the tracing module's own check")
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
     p.add_argument("--start-run", metavar="RUN_DIR")
     p.add_argument("--mode", default="quick")
@@ -307,7 +327,7 @@ def main():
     if args.finish_run:
         finish_run(args)
         return
-    facts = environment(args.java)
+    facts = environment(args.java, args.jar)
     if args.start_run:
         start_run(args, facts)
         return
@@ -317,6 +337,9 @@ def main():
     for key, value, warning in facts:
         if isinstance(value, dict) and key == "mitigations":
             value = ", ".join(f"{k}: {v}" for k, v in value.items() if v and v != "Not affected") or "none reported"
+        elif isinstance(value, dict) and key == "tracing":
+            value = ("available: " + ", ".join(value.get("probes") or []) + f" ({value.get('attach_types')})"
+                     if value.get("available") else f"unavailable: {value.get('reason')}")
         elif isinstance(value, dict) and key == "jdk":
             value = f"{value.get('banner')} ({value.get('path')})"
         elif isinstance(value, dict):
