@@ -1,0 +1,278 @@
+package io.contextlab.servers;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `lab servers`: for each model in turn (never two at once), start it as its own process, warm
+ * it up, then for each concurrency run wrk against it and record what wrk saw and what the
+ * server cost (ProcessTree, SocketCensus), and stop it. Every point ends up in servers.json as
+ * measured, skipped (with the reason: descriptor or task limits) or failed (with the error).
+ *
+ * <p>Per point: wrk runs {@code duration} seconds; while it runs, the server tree is read at 30 %
+ * and at 90 % of the duration. The context-switch figures are the difference between those two
+ * snapshots (steady state, every connection open and its thread or process alive), divided by
+ * the requests served in that window (rate × window). RSS, PSS, threads, processes and fds are
+ * the 90 % snapshot, i.e. under load. After wrk ends, the driver waits (bounded) until the tree's
+ * descriptor count is back to its idle value: a model that leaks one socket per connection shows
+ * it in fds_after_drain, and the next point never starts on the previous one's leftovers.
+ */
+final class LoadDriver {
+    /** Descriptors a server needs beyond one per connection (JVM jars, epoll, listeners, logs). */
+    static final int SERVER_FD_RESERVE = 128;
+    /** Tasks left for everyone else on the machine when a model needs one task per connection. */
+    static final int TASK_HEADROOM = 2000;
+
+    private final Settings s;
+    private final PrintStream log;
+    private final Wrk wrk;
+    private final List<ServersReport.Point> points = new ArrayList<>();
+    private final List<ServersReport.Server> servers = new ArrayList<>();
+
+    LoadDriver(Settings settings, PrintStream log) throws IOException {
+        this.s = settings;
+        this.log = log;
+        Files.createDirectories(settings.logDir());
+        this.wrk = new Wrk(settings.logDir());
+    }
+
+    ServersReport.Report run() throws IOException, InterruptedException {
+        String started = Instant.now().toString();
+        int port = s.basePort();
+        for (Models model : s.models()) {
+            sweep(model, port++);
+        }
+        ServersReport.Report report = new ServersReport.Report(ServersReport.FORMAT, s.mode(), started,
+                Instant.now().toString(), settingsMap(), environment(), servers, points,
+                ServersReport.ratio(points, Settings.RATIO_CONCURRENCY));
+        ServersReport.write(report, s.out());
+        return report;
+    }
+
+    private void sweep(Models model, int port) throws InterruptedException {
+        Path logFile = s.logDir().resolve(model.id() + ".log");
+        List<String> command;
+        ServerProcess server;
+        try {
+            if (!ServerProcess.answers200(port) && portInUse(port)) {
+                throw new IOException("port " + port + " is taken by another program: pick another base with --port");
+            }
+            command = ServerProcess.command(model, s, port, s.logDir());
+            log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, port);
+            server = ServerProcess.start(model, command, port, logFile);
+        } catch (IOException e) {
+            log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    List.of(), port, "failed", e.getMessage(), null, null, null, null, null, null));
+            for (int c : s.concurrency()) {
+                points.add(ServersReport.Point.failed(model.id(), c, "server not started: " + e.getMessage()));
+            }
+            return;
+        }
+        String status = "ok", reason = null;
+        ProcessTree.Snapshot idle;
+        try (server) {
+            String url = "http://127.0.0.1:" + port + "/";
+            idle = ProcessTree.snapshot(server.pid(), false);
+            if (s.warmupSeconds() > 0) {
+                runWrk(url, 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
+                drain(server, idle);
+                idle = ProcessTree.snapshot(server.pid(), false);
+            }
+            String deadReason = null;
+            for (int c : s.concurrency()) {
+                if (deadReason != null) {
+                    points.add(ServersReport.Point.failed(model.id(), c, deadReason));
+                    continue;
+                }
+                String skip = skipReason(model, c);
+                if (skip != null) {
+                    log.printf("servers: %s c=%d skipped: %s%n", model.id(), c, skip);
+                    points.add(ServersReport.Point.skipped(model.id(), c, skip));
+                    continue;
+                }
+                points.add(measure(model, server, port, url, c, idle));
+                if (!server.process.isAlive()) {
+                    deadReason = "server exited with " + server.process.exitValue() + " during c=" + c + " (see "
+                            + logFile.getFileName() + ")";
+                    status = "failed";
+                    reason = deadReason;
+                    log.printf("servers: %s %s%n", model.id(), deadReason);
+                }
+            }
+            long t0 = System.nanoTime();
+            int exit = server.stop();
+            long stopMs = (System.nanoTime() - t0) / 1_000_000;
+            if (exit != 0 && reason == null) {
+                status = "failed";
+                reason = exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM";
+            }
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    command, port, status, reason, server.startupMillis, idle.fds(), idle.threads(), idle.rssKb(),
+                    exit, stopMs));
+        } catch (IOException e) {
+            log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
+            for (int c : s.concurrency()) {
+                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == c)) {
+                    points.add(ServersReport.Point.failed(model.id(), c, e.getMessage()));
+                }
+            }
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    command, port, "failed", e.getMessage(), server.startupMillis, null, null, null, null, null));
+        }
+    }
+
+    private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, int c,
+                                        ProcessTree.Snapshot idle) throws InterruptedException {
+        int threads = Math.min(2, c);
+        double d = Wrk.wholeSeconds(s.durationSeconds());   // what wrk will actually run
+        try {
+            Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds()));
+            long t0 = System.nanoTime();
+            sleepUntil(t0, 0.3 * d);
+            ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid(), false);
+            sleepUntil(t0, 0.9 * d);
+            ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid(), true);
+            int unanswered = SocketCensus.unanswered(port);
+            Wrk.Result r = Wrk.finish(run, (long) d + 60);
+            ProcessTree.Snapshot after = drain(server, idle);
+            long drainMs = (after.nanoTime() - (t0 + (long) (d * 1e9))) / 1_000_000;
+
+            JsonObject e = r.errors();
+            ServersReport.Errors errors = new ServersReport.Errors(e.get("connect").getAsLong(),
+                    e.get("read").getAsLong(), e.get("write").getAsLong(), e.get("timeout").getAsLong(),
+                    e.get("status").getAsLong());
+            JsonObject l = r.latencyMicros();
+            ServersReport.Latency latency = new ServersReport.Latency(l.get("p50").getAsLong(), l.get("p90").getAsLong(),
+                    l.get("p99").getAsLong(), l.get("p999").getAsLong(), l.get("max").getAsLong(),
+                    l.get("mean").getAsDouble(), l.get("stdev").getAsDouble());
+            double seconds = r.durationSeconds();
+            double rps = r.requests() / seconds;
+            double okRps = (r.requests() - errors.non2xx()) / seconds;
+            double window = (second.nanoTime() - first.nanoTime()) / 1e9;
+            long vol = second.voluntarySwitches() - first.voluntarySwitches();
+            long invol = second.involuntarySwitches() - first.involuntarySwitches();
+            double requestsInWindow = rps * window;
+            ServersReport.ServerStats stats = new ServersReport.ServerStats(second.processes(), second.threads(),
+                    second.rssKb(), second.pssKb(), second.fds(), round(window, 3), vol, invol,
+                    requestsInWindow > 0 ? round(vol / requestsInWindow, 4) : null,
+                    requestsInWindow > 0 ? round(invol / requestsInWindow, 4) : null);
+            log.printf("servers: %-9s c=%-5d %9.0f req/s  p50 %7d us  p99 %8d us  errors c/r/w/t/s %d/%d/%d/%d/%d"
+                            + "  unanswered %d  threads %d  rss %d MiB%n",
+                    model.id(), c, okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
+                    errors.write(), errors.timeout(), errors.non2xx(), unanswered, second.threads(),
+                    second.rssKb() / 1024);
+            return new ServersReport.Point(model.id(), c, "measured", null, threads, round(seconds, 3),
+                    r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
+                    unanswered, stats, after.fds(), after.sockets() - idle.sockets(), drainMs);
+        } catch (IOException ex) {
+            log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex.getMessage());
+            return ServersReport.Point.failed(model.id(), c, ex.getMessage());
+        }
+    }
+
+    private void runWrk(String url, int c, double seconds) throws IOException, InterruptedException {
+        Wrk.finish(wrk.start(wrk.command(url, c, Math.min(2, c), seconds, s.wrkTimeoutSeconds())), (long) seconds + 60);
+    }
+
+    /**
+     * Waits until the server tree holds no more sockets and processes than when idle (every
+     * connection of the last point closed and, for the fork model, every child gone), at most 10 s.
+     */
+    private ProcessTree.Snapshot drain(ServerProcess server, ProcessTree.Snapshot idle) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ProcessTree.Snapshot now;
+        while (true) {
+            now = ProcessTree.snapshot(server.pid(), false);
+            boolean drained = now.sockets() <= idle.sockets() && now.processes() <= idle.processes();
+            if (drained || System.nanoTime() > deadline || !server.process.isAlive()) return now;
+            Thread.sleep(50);
+        }
+    }
+
+    /** Why a point cannot be run here, or null. */
+    private String skipReason(Models model, int c) {
+        long nofile = Limits.openFilesSoft();
+        if (c + SERVER_FD_RESERVE > nofile) {
+            return "needs " + c + " + " + SERVER_FD_RESERVE + " descriptors in the server and as many in wrk; "
+                    + "RLIMIT_NOFILE is " + nofile + " (soft, raised to the hard limit " + Limits.openFilesHard()
+                    + ", which only root can raise)";
+        }
+        if (model == Models.THREAD || model == Models.FORK) {
+            long[] tasks = Limits.tasks();          // {existing, pid_max, threads-max}
+            long cap = Math.min(tasks[1], tasks[2]) - tasks[0] - TASK_HEADROOM;
+            if (c > cap) {
+                return "needs " + c + " kernel tasks (one per connection); " + tasks[0] + " exist, kernel.pid_max is "
+                        + tasks[1] + ", kernel.threads-max " + tasks[2] + ", and " + TASK_HEADROOM
+                        + " are left for the rest of the machine";
+            }
+        }
+        return null;
+    }
+
+    private static boolean portInUse(int port) {
+        try (var ss = new java.net.ServerSocket()) {
+            ss.bind(new java.net.InetSocketAddress(ServerConfig.LOOPBACK, port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private Map<String, Object> settingsMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("models", s.models().stream().map(Models::id).toList());
+        m.put("concurrency", s.concurrency());
+        m.put("duration_s", s.durationSeconds());
+        m.put("warmup_s", s.warmupSeconds());
+        m.put("warmup_connections", 10);
+        m.put("wrk_threads", "min(2, concurrency)");
+        m.put("wrk_timeout_s", s.wrkTimeoutSeconds());
+        m.put("idle_timeout_ms", s.idleTimeoutMillis());
+        m.put("pool_workers", s.poolWorkers());
+        m.put("event_loops", s.loops());
+        m.put("java_options", ServerProcess.JAVA_OPTIONS);
+        m.put("sample_at", List.of(0.3, 0.9));
+        m.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
+        return m;
+    }
+
+    private Map<String, Object> environment() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("java", s.java());
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("wrk", Wrk.version());
+        m.put("nginx", NginxReference.version());
+        m.put("nofile_soft", Limits.openFilesSoft());
+        m.put("nofile_hard", Limits.openFilesHard());
+        m.put("somaxconn", Limits.sysctl("net/core/somaxconn"));
+        m.put("tcp_max_syn_backlog", Limits.sysctl("net/ipv4/tcp_max_syn_backlog"));
+        m.put("ip_local_port_range", Limits.sysctl("net/ipv4/ip_local_port_range"));
+        m.put("tcp_tw_reuse", Limits.sysctl("net/ipv4/tcp_tw_reuse"));
+        m.put("tcp_congestion_control", Limits.sysctl("net/ipv4/tcp_congestion_control"));
+        m.put("pid_max", Limits.sysctl("kernel/pid_max"));
+        m.put("threads_max", Limits.sysctl("kernel/threads-max"));
+        m.put("loadavg_at_start", Limits.loadavg());
+        return m;
+    }
+
+    private static void sleepUntil(long t0, double seconds) throws InterruptedException {
+        long wait = t0 + (long) (seconds * 1e9) - System.nanoTime();
+        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+    }
+
+    private static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
+    }
+}

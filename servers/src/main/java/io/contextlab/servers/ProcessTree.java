@@ -1,0 +1,110 @@
+package io.contextlab.servers;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a server costs the kernel, read from /proc for the server process and every descendant
+ * (fork children, prefork workers, nginx workers): processes, threads, resident memory, open
+ * descriptors and context switches.
+ *
+ * <p>Context switches are the sum over every live task ({@code /proc/<pid>/task/<tid>/status});
+ * /proc/<pid>/status alone would give the main thread's. Tasks that exited between two snapshots
+ * take their counts with them, which is why the driver takes both snapshots while the load runs
+ * (connections, and so their threads and processes, live for the whole point).
+ * RSS counts shared pages once per process; PSS (smaps_rollup) divides them among the sharers
+ * and is the one to sum over a process tree.
+ */
+final class ProcessTree {
+    record Snapshot(long nanoTime, int processes, int threads, long rssKb, long pssKb, int fds, int sockets,
+                    long voluntarySwitches, long involuntarySwitches) {}
+
+    private ProcessTree() {}
+
+    /** A snapshot of root and its descendants; withPss also reads smaps_rollup (slower). */
+    static Snapshot snapshot(long root, boolean withPss) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(root);
+        ProcessHandle.of(root).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        int processes = 0, threads = 0, fds = 0, sockets = 0;
+        long rss = 0, pss = 0, vol = 0, invol = 0;
+        for (long pid : pids) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            List<String> status = lines(proc.resolve("status"));
+            if (status.isEmpty()) continue;                   // exited meanwhile
+            processes++;
+            threads += (int) field(status, "Threads:");
+            rss += field(status, "VmRSS:");
+            if (withPss) pss += field(lines(proc.resolve("smaps_rollup")), "Pss:");
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc.resolve("fd"))) {
+                for (Path fd : entries) {
+                    fds++;
+                    if (isSocket(fd)) sockets++;
+                }
+            } catch (IOException | RuntimeException exited) {
+                // the process ended while we read it
+            }
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+                for (Path task : tasks) {
+                    List<String> ts = lines(task.resolve("status"));
+                    vol += field(ts, "voluntary_ctxt_switches:");
+                    invol += field(ts, "nonvoluntary_ctxt_switches:");
+                }
+            } catch (IOException exited) {
+                // the process ended while we read it
+            }
+        }
+        return new Snapshot(System.nanoTime(), processes, threads, rss, withPss ? pss : -1, fds, sockets, vol, invol);
+    }
+
+    /** Open descriptors of the calling process (for tests and the driver's own accounting). */
+    static int selfFds() {
+        return count(Path.of("/proc/self/fd"));
+    }
+
+    private static boolean isSocket(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException | RuntimeException closed) {
+            return false;
+        }
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException | RuntimeException gone) {
+            return List.of();
+        }
+    }
+
+    /** The first number after {@code key} in /proc's "Key:   123 kB" lines, or 0. */
+    static long field(List<String> lines, String key) {
+        for (String line : lines) {
+            if (line.startsWith(key)) {
+                String rest = line.substring(key.length()).trim();
+                int sp = rest.indexOf(' ');
+                try {
+                    return Long.parseLong(sp < 0 ? rest : rest.substring(0, sp));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static int count(Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path ignored : entries) n++;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,148 @@
+package io.contextlab.servers;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * servers.json: the records below, serialised with snake_case names. One {@link Point} per
+ * model × concurrency (measured, skipped or failed, never absent), one {@link Server} per model
+ * (how it was started and stopped), the sweep's settings and environment, and the ratio of the
+ * best Java model to nginx at 1,000 connections. notebooks/contextlab.py is the only reader.
+ */
+final class ServersReport {
+    static final String FORMAT = "contextlab.servers/1";
+
+    record Latency(long p50, long p90, long p99, long p999, long max, double mean, double stdev) {}
+
+    record Errors(long connect, long read, long write, long timeout, long non2xx) {}
+
+    /** The server process tree while the load ran (see ProcessTree and LoadDriver). */
+    record ServerStats(int processes, int threads, long rssKb, long pssKb, int fds,
+                       double windowS, long ctxVoluntary, long ctxInvoluntary,
+                       Double ctxVoluntaryPerRequest, Double ctxInvoluntaryPerRequest) {}
+
+    record Point(String model, int concurrency, String status, String reason,
+                 Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
+                 Double bytesPerS, Latency latencyUs, Errors errors, Integer unansweredConnections,
+                 ServerStats server, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
+        static Point skipped(String model, int concurrency, String reason) {
+            return new Point(model, concurrency, "skipped", reason, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null);
+        }
+
+        static Point failed(String model, int concurrency, String reason) {
+            return new Point(model, concurrency, "failed", reason, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null);
+        }
+    }
+
+    record Server(String model, String kind, String description, List<String> command, int port,
+                  String status, String reason, Long startupMs, Integer idleFds, Integer idleThreads,
+                  Long idleRssKb, Integer exitCode, Long stopMs) {}
+
+    record Ratio(int concurrency, String bestJavaModel, Double bestJavaRequestsPerS, Double nginxRequestsPerS,
+                 Double ratio, String reason) {}
+
+    record Report(String format, String mode, String started, String finished, Map<String, Object> settings,
+                  Map<String, Object> environment, List<Server> servers, List<Point> points, Ratio ratioToNginx) {}
+
+    private ServersReport() {}
+
+    static Gson gson() {
+        return new GsonBuilder()
+                .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+                .serializeNulls()
+                .serializeSpecialFloatingPointValues()
+                .setPrettyPrinting()
+                .create();
+    }
+
+    static void write(Report r, Path out) throws IOException {
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        Files.writeString(tmp, gson().toJson(r) + "\n");
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The best Java model's ok requests/s at `concurrency` over nginx's, or why there is none. */
+    static Ratio ratio(List<Point> points, int concurrency) {
+        Point best = null, nginx = null;
+        for (Point p : points) {
+            if (p.concurrency() != concurrency || !"measured".equals(p.status())) continue;
+            Models m = Models.byId(p.model());
+            if (m == Models.NGINX) {
+                nginx = p;
+            } else if (m.kind == Models.Kind.JAVA && (best == null || p.okRequestsPerS() > best.okRequestsPerS())) {
+                best = p;
+            }
+        }
+        if (best == null || nginx == null) {
+            String missing = best == null ? "no Java model" : "nginx";
+            return new Ratio(concurrency, best == null ? null : best.model(), best == null ? null : best.okRequestsPerS(),
+                    nginx == null ? null : nginx.okRequestsPerS(), null,
+                    missing + " was measured at " + concurrency + " connections in this session");
+        }
+        double ratio = nginx.okRequestsPerS() > 0 ? best.okRequestsPerS() / nginx.okRequestsPerS() : Double.NaN;
+        return new Ratio(concurrency, best.model(), best.okRequestsPerS(), nginx.okRequestsPerS(), ratio, null);
+    }
+
+    /** The table `lab servers` ends with: ok requests/s, p99 and errors per model and concurrency. */
+    static void printSummary(Report r, PrintStream out) {
+        List<Integer> cs = new ArrayList<>();
+        for (Point p : r.points()) if (!cs.contains(p.concurrency())) cs.add(p.concurrency());
+        out.printf("%-10s", "req/s");
+        for (int c : cs) out.printf(" %14s", "c=" + c);
+        out.println();
+        for (Server s : r.servers()) {
+            out.printf("%-10s", s.model());
+            for (int c : cs) {
+                Point p = find(r.points(), s.model(), c);
+                String cell;
+                if (p == null) cell = "-";
+                else if (!"measured".equals(p.status())) cell = p.status();
+                else {
+                    long errs = p.errors().connect() + p.errors().read() + p.errors().write() + p.errors().timeout()
+                            + p.errors().non2xx();
+                    cell = String.format("%.0f%s", p.okRequestsPerS(), errs > 0 || nz(p.unansweredConnections()) ? "*" : "");
+                }
+                out.printf(" %14s", cell);
+            }
+            out.println();
+        }
+        out.println("(* = errors or connections left unanswered at that point; p99 and details in servers.json)");
+        Ratio q = r.ratioToNginx();
+        if (q.ratio() != null) {
+            out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s)%n",
+                    q.concurrency(), q.bestJavaModel(), q.bestJavaRequestsPerS(), q.ratio(), q.nginxRequestsPerS());
+        } else {
+            out.printf("no Java/nginx ratio at %d connections: %s%n", q.concurrency(), q.reason());
+        }
+        for (Point p : r.points()) {
+            if (!"measured".equals(p.status())) {
+                out.printf("%s at c=%d %s: %s%n", p.model(), p.concurrency(), p.status(), p.reason());
+            }
+        }
+    }
+
+    private static boolean nz(Integer i) {
+        return i != null && i > 0;
+    }
+
+    private static Point find(List<Point> points, String model, int c) {
+        for (Point p : points) if (p.model().equals(model) && p.concurrency() == c) return p;
+        return null;
+    }
+
+    static JsonObject toJsonTree(Object o) {
+        return gson().toJsonTree(o).getAsJsonObject();
+    }
+}
