@@ -18,11 +18,14 @@ import java.util.concurrent.TimeUnit;
  * server cost (ProcessTree, SocketCensus), and stop it. Every point ends up in servers.json as
  * measured, skipped (with the reason: descriptor or task limits) or failed (with the error).
  *
- * <p>Per point: wrk runs {@code duration} seconds; while it runs, the server tree is read at 30 %
- * and at 90 % of the duration. The context-switch figures are the difference between those two
- * snapshots (steady state, every connection open and its thread or process alive), divided by
- * the requests served in that window (rate × window). RSS, PSS, threads, processes and fds are
- * the 90 % snapshot, i.e. under load. After wrk ends, the driver waits (bounded) until the tree's
+ * <p>Per point: wrk runs {@code duration} seconds; while it runs, the server's sockets are counted
+ * (SocketCensus) and its process tree read at 25 % and at 60 % of the duration. The
+ * context-switch figures are the difference between those two snapshots (steady state, every
+ * connection open and its thread or process alive), divided by the requests served in that
+ * window (rate × window). RSS, threads, processes and fds are the 60 % snapshot, i.e. under
+ * load; PSS is read right after it (null if wrk had ended by then). If wrk had already ended when the second snapshot was complete (a machine so loaded that
+ * reading /proc outlasted the point), the server figures are recorded as not under load
+ * ({@code sampled_under_load: false}) rather than passed off as such. After wrk ends, the driver waits (bounded) until the tree's
  * descriptor count is back to its idle value: a model that leaks one socket per connection shows
  * it in fds_after_drain, and the next point never starts on the previous one's leftovers.
  */
@@ -82,11 +85,11 @@ final class LoadDriver {
         ProcessTree.Snapshot idle;
         try (server) {
             String url = "http://127.0.0.1:" + port + "/";
-            idle = ProcessTree.snapshot(server.pid(), false);
+            idle = ProcessTree.snapshot(server.pid());
             if (s.warmupSeconds() > 0) {
                 runWrk(url, 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
                 drain(server, idle);
-                idle = ProcessTree.snapshot(server.pid(), false);
+                idle = ProcessTree.snapshot(server.pid());
             }
             String deadReason = null;
             for (int c : s.concurrency()) {
@@ -138,11 +141,14 @@ final class LoadDriver {
         try {
             Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds()));
             long t0 = System.nanoTime();
-            sleepUntil(t0, 0.3 * d);
-            ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid(), false);
-            sleepUntil(t0, 0.9 * d);
-            ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid(), true);
-            int unanswered = SocketCensus.unanswered(port);
+            sleepUntil(t0, 0.25 * d);
+            ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid());
+            sleepUntil(t0, 0.6 * d);
+            SocketCensus.Count census = SocketCensus.take(port);
+            ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid());
+            boolean underLoad = run.isAlive();
+            long pss = ProcessTree.pssKb(server.pid());
+            boolean pssUnderLoad = run.isAlive();
             Wrk.Result r = Wrk.finish(run, (long) d + 60);
             ProcessTree.Snapshot after = drain(server, idle);
             long drainMs = (after.nanoTime() - (t0 + (long) (d * 1e9))) / 1_000_000;
@@ -159,24 +165,30 @@ final class LoadDriver {
             double rps = r.requests() / seconds;
             double okRps = (r.requests() - errors.non2xx()) / seconds;
             double window = (second.nanoTime() - first.nanoTime()) / 1e9;
-            long vol = second.voluntarySwitches() - first.voluntarySwitches();
-            long invol = second.involuntarySwitches() - first.involuntarySwitches();
+            Long vol = second.voluntarySwitches() - first.voluntarySwitches();
+            Long invol = second.involuntarySwitches() - first.involuntarySwitches();
+            if (vol < 0 || invol < 0) {
+                vol = invol = null;                  // tasks exited in the window: no honest difference
+            }
             double requestsInWindow = rps * window;
-            ServersReport.ServerStats stats = new ServersReport.ServerStats(second.processes(), second.threads(),
-                    second.rssKb(), second.pssKb(), second.fds(), round(window, 3), vol, invol,
-                    requestsInWindow > 0 ? round(vol / requestsInWindow, 4) : null,
-                    requestsInWindow > 0 ? round(invol / requestsInWindow, 4) : null);
+            boolean perRequest = vol != null && requestsInWindow > 0 && underLoad;
+            ServersReport.ServerStats stats = new ServersReport.ServerStats(underLoad, second.processes(),
+                    second.threads(), second.rssKb(), pssUnderLoad ? pss : null, second.fds(), round(window, 3), vol, invol,
+                    perRequest ? round(vol / requestsInWindow, 4) : null,
+                    perRequest ? round(invol / requestsInWindow, 4) : null);
+            int unanswered = census.unanswered();
             log.printf("servers: %-9s c=%-5d %9.0f req/s  p50 %7d us  p99 %8d us  errors c/r/w/t/s %d/%d/%d/%d/%d"
-                            + "  unanswered %d  threads %d  rss %d MiB%n",
+                            + "  unanswered %d/%d  threads %d  rss %d MiB%n",
                     model.id(), c, okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
-                    errors.write(), errors.timeout(), errors.non2xx(), unanswered, second.threads(),
+                    errors.write(), errors.timeout(), errors.non2xx(), unanswered, census.connections(), second.threads(),
                     second.rssKb() / 1024);
             return new ServersReport.Point(model.id(), c, "measured", null, threads, round(seconds, 3),
                     r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
-                    unanswered, stats, after.fds(), after.sockets() - idle.sockets(), drainMs);
-        } catch (IOException ex) {
-            log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex.getMessage());
-            return ServersReport.Point.failed(model.id(), c, ex.getMessage());
+                    census.connections() < 0 ? null : census.connections(),
+                    census.unanswered() < 0 ? null : census.unanswered(), stats, after.fds(), after.sockets() - idle.sockets(), drainMs);
+        } catch (IOException | RuntimeException ex) {
+            log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
+            return ServersReport.Point.failed(model.id(), c, ex.toString());
         }
     }
 
@@ -192,7 +204,7 @@ final class LoadDriver {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         ProcessTree.Snapshot now;
         while (true) {
-            now = ProcessTree.snapshot(server.pid(), false);
+            now = ProcessTree.snapshot(server.pid());
             boolean drained = now.sockets() <= idle.sockets() && now.processes() <= idle.processes();
             if (drained || System.nanoTime() > deadline || !server.process.isAlive()) return now;
             Thread.sleep(50);
@@ -241,7 +253,7 @@ final class LoadDriver {
         m.put("pool_workers", s.poolWorkers());
         m.put("event_loops", s.loops());
         m.put("java_options", ServerProcess.JAVA_OPTIONS);
-        m.put("sample_at", List.of(0.3, 0.9));
+        m.put("sample_at", List.of(0.25, 0.6));
         m.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
         return m;
     }

@@ -15,9 +15,9 @@ import java.util.concurrent.CountDownLatch;
  *   java -jar servers.jar drive --out=servers.json [--full] [--models=a,b] [--concurrency=1,10] [--duration=S] ...
  *   java -jar servers.jar models
  * </pre>
- * {@code serve} runs one Java model in the foreground until SIGTERM/SIGINT (a clean close: no
- * connection, thread or descriptor of the model survives) and prints "ready PORT" when it
- * listens, like the C servers. {@code drive} is the sweep behind `lab servers` (LoadDriver).
+ * {@code serve} runs one Java model in the foreground until SIGTERM/SIGINT, then closes it (no
+ * connection, thread or descriptor of the model survives) and exits 0; it prints "ready PORT"
+ * when it listens, like the C servers. {@code drive} is the sweep behind `lab servers` (LoadDriver).
  */
 public final class Main {
     private Main() {}
@@ -63,15 +63,17 @@ public final class Main {
             }
         }
         ServerModel server = model.create(config);
+        // SIGTERM/SIGINT end the wait below, so the close runs on this thread and the exit status
+        // says whether it was clean (0), like the C servers; a JVM shutdown hook would exit 143.
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
         server.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
         System.out.println("ready " + server.port());
         System.out.flush();
-        stopped.await();                       // the shutdown hook ends the process
+        stop.await();
+        server.close();
+        System.exit(0);
     }
 
     private static void drive(String[] args) throws IOException, InterruptedException {
@@ -134,7 +136,7 @@ public final class Main {
         Path outPath = Path.of(out).toAbsolutePath();
         Path logs = logDir != null ? Path.of(logDir) : outPath.resolveSibling("servers-logs");
         Settings settings = new Settings(full ? "full" : "quick", chosen, cs,
-                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 1)),
+                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 2)),
                 warmup != null ? Wrk.wholeSeconds(warmup) : (full ? 5 : 1),
                 timeout, idleMs, workers, Runtime.getRuntime().availableProcessors(), port, java, jarPath,
                 nativePath, outPath, logs);

@@ -26,22 +26,22 @@ final class ServersReport {
     record Errors(long connect, long read, long write, long timeout, long non2xx) {}
 
     /** The server process tree while the load ran (see ProcessTree and LoadDriver). */
-    record ServerStats(int processes, int threads, long rssKb, long pssKb, int fds,
-                       double windowS, long ctxVoluntary, long ctxInvoluntary,
+    record ServerStats(boolean sampledUnderLoad, int processes, int threads, long rssKb, Long pssKb, int fds,
+                       double windowS, Long ctxVoluntary, Long ctxInvoluntary,
                        Double ctxVoluntaryPerRequest, Double ctxInvoluntaryPerRequest) {}
 
     record Point(String model, int concurrency, String status, String reason,
                  Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
-                 Double bytesPerS, Latency latencyUs, Errors errors, Integer unansweredConnections,
+                 Double bytesPerS, Latency latencyUs, Errors errors, Integer serverConnections, Integer unansweredConnections,
                  ServerStats server, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
         static Point skipped(String model, int concurrency, String reason) {
             return new Point(model, concurrency, "skipped", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null);
         }
 
         static Point failed(String model, int concurrency, String reason) {
             return new Point(model, concurrency, "failed", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null);
         }
     }
 
@@ -49,8 +49,9 @@ final class ServersReport {
                   String status, String reason, Long startupMs, Integer idleFds, Integer idleThreads,
                   Long idleRssKb, Integer exitCode, Long stopMs) {}
 
+    /** excluded: Java models measured at that concurrency but not eligible, with why. */
     record Ratio(int concurrency, String bestJavaModel, Double bestJavaRequestsPerS, Double nginxRequestsPerS,
-                 Double ratio, String reason) {}
+                 Double ratio, String reason, Map<String, String> excluded) {}
 
     record Report(String format, String mode, String started, String finished, Map<String, Object> settings,
                   Map<String, Object> environment, List<Server> servers, List<Point> points, Ratio ratioToNginx) {}
@@ -73,15 +74,27 @@ final class ServersReport {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The best Java model's ok requests/s at `concurrency` over nginx's, or why there is none. */
+    /**
+     * The best Java model's ok requests/s at `concurrency` over nginx's, or why there is none. A
+     * model only competes if it served the load it was given: no wrk error of any kind and no
+     * connection left unanswered (a bounded pool that serves 256 of 1,000 connections fast is
+     * not serving 1,000 connections).
+     */
     static Ratio ratio(List<Point> points, int concurrency) {
         Point best = null, nginx = null;
+        Map<String, String> excluded = new java.util.LinkedHashMap<>();
         for (Point p : points) {
             if (p.concurrency() != concurrency || !"measured".equals(p.status())) continue;
             Models m = Models.byId(p.model());
             if (m == Models.NGINX) {
                 nginx = p;
-            } else if (m.kind == Models.Kind.JAVA && (best == null || p.okRequestsPerS() > best.okRequestsPerS())) {
+                continue;
+            }
+            if (m.kind != Models.Kind.JAVA) continue;
+            String why = shortfall(p);
+            if (why != null) {
+                excluded.put(p.model(), why);
+            } else if (best == null || p.okRequestsPerS() > best.okRequestsPerS()) {
                 best = p;
             }
         }
@@ -89,10 +102,28 @@ final class ServersReport {
             String missing = best == null ? "no Java model" : "nginx";
             return new Ratio(concurrency, best == null ? null : best.model(), best == null ? null : best.okRequestsPerS(),
                     nginx == null ? null : nginx.okRequestsPerS(), null,
-                    missing + " was measured at " + concurrency + " connections in this session");
+                    missing + " was measured at " + concurrency + " connections in this session"
+                            + (best == null && !excluded.isEmpty() ? " without errors or unanswered connections" : ""),
+                    excluded);
         }
         double ratio = nginx.okRequestsPerS() > 0 ? best.okRequestsPerS() / nginx.okRequestsPerS() : Double.NaN;
-        return new Ratio(concurrency, best.model(), best.okRequestsPerS(), nginx.okRequestsPerS(), ratio, null);
+        String caveat = shortfall(nginx) == null ? null : "nginx itself had " + shortfall(nginx);
+        return new Ratio(concurrency, best.model(), best.okRequestsPerS(), nginx.okRequestsPerS(), ratio, caveat,
+                excluded);
+    }
+
+    /** Why a measured point did not serve its whole load, or null. */
+    static String shortfall(Point p) {
+        Errors e = p.errors();
+        long errors = e.connect() + e.read() + e.write() + e.timeout() + e.non2xx();
+        if (errors > 0) {
+            return errors + " wrk errors (connect " + e.connect() + ", read " + e.read() + ", write " + e.write()
+                    + ", timeout " + e.timeout() + ", non-2xx " + e.non2xx() + ")";
+        }
+        if (p.unansweredConnections() != null && p.unansweredConnections() > 0) {
+            return p.unansweredConnections() + " of " + p.concurrency() + " connections never answered";
+        }
+        return null;
     }
 
     /** The table `lab servers` ends with: ok requests/s, p99 and errors per model and concurrency. */
@@ -123,6 +154,8 @@ final class ServersReport {
         if (q.ratio() != null) {
             out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s)%n",
                     q.concurrency(), q.bestJavaModel(), q.bestJavaRequestsPerS(), q.ratio(), q.nginxRequestsPerS());
+            q.excluded().forEach((m, why) -> out.printf("  (%s not compared: %s)%n", m, why));
+            if (q.reason() != null) out.printf("  (%s)%n", q.reason());
         } else {
             out.printf("no Java/nginx ratio at %d connections: %s%n", q.concurrency(), q.reason());
         }

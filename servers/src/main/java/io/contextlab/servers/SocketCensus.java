@@ -14,13 +14,18 @@ import java.util.concurrent.TimeUnit;
 final class SocketCensus {
     private SocketCensus() {}
 
-    /** Server-side established connections on port with nothing acknowledged, or -1 if ss failed. */
-    static int unanswered(int port) {
+    /** Established server-side connections on a port, and how many of them never sent a byte. */
+    record Count(int connections, int unanswered) {
+        static final Count FAILED = new Count(-1, -1);
+    }
+
+    /** The census of port now, or {@link Count#FAILED} if ss could not be run. */
+    static Count take(int port) {
         try {
             Process ss = new ProcessBuilder("ss", "-H", "-t", "-i", "-n", "state", "established",
                     "( sport = :" + port + " )").redirectErrorStream(true).start();
             String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            if (!ss.waitFor(10, TimeUnit.SECONDS) || ss.exitValue() != 0) return -1;
+            if (!ss.waitFor(10, TimeUnit.SECONDS) || ss.exitValue() != 0) return Count.FAILED;
             int connections = 0, answered = 0;
             for (String line : out.split("\n")) {
                 if (line.isBlank()) continue;
@@ -30,12 +35,12 @@ final class SocketCensus {
                     answered++;
                 }
             }
-            return connections - answered;
+            return new Count(connections, connections - answered);
         } catch (IOException e) {
-            return -1;
+            return Count.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return Count.FAILED;
         }
     }
 
