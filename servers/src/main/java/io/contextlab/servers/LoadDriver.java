@@ -45,7 +45,7 @@ final class LoadDriver {
         this.s = settings;
         this.log = log;
         Files.createDirectories(settings.logDir());
-        this.wrk = new Wrk(settings.logDir());
+        this.wrk = new Wrk();
     }
 
     ServersReport.Report run() throws IOException, InterruptedException {

@@ -121,7 +121,8 @@ final class ServersReport {
                     + ", timeout " + e.timeout() + ", non-2xx " + e.non2xx() + ")";
         }
         if (p.unansweredConnections() != null && p.unansweredConnections() > 0) {
-            return p.unansweredConnections() + " of " + p.concurrency() + " connections never answered";
+            return p.unansweredConnections() + " of " + p.concurrency()
+                    + " connections not answered once by 60 % of the point";
         }
         return null;
     }

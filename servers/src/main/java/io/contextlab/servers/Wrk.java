@@ -31,8 +31,9 @@ final class Wrk {
 
     private final Path script;
 
-    Wrk(Path workDir) throws IOException {
-        script = workDir.resolve("wrk-report.lua");
+    Wrk() throws IOException {
+        script = Files.createTempFile("contextlab-wrk-report", ".lua");
+        script.toFile().deleteOnExit();
         try (InputStream in = Wrk.class.getResourceAsStream("wrk-report.lua")) {
             Files.write(script, in.readAllBytes());
         }
