@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `lab run` step: the server models and nginx under wrk (servers/, LoadDriver), written to
-# $RUN_DIR/servers.json. Quick: 4 concurrency points of 2 s per server, about 2 minutes in all;
-# full (MODE=full): 1 .. 10,000 connections, 10 s per point. `lab servers` runs it alone.
+# $RUN_DIR/servers.json. Quick: 4 keep-alive points of 2 s and one Connection: close point of 1 s
+# per server, about 2 minutes in all; full (MODE=full): 1 .. 10,000 connections, 10 s per point,
+# about 25 minutes. `lab servers` runs it alone.
 # Env: LAB_ROOT, RUN_DIR, JAVA, MODE=quick|full, ONLY (the --suites list, or empty).
 set -euo pipefail
 

@@ -76,8 +76,8 @@ final class LoadDriver {
             log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
             servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
                     List.of(), port, "failed", e.getMessage(), null, null, null, null, null, null));
-            for (int c : s.concurrency()) {
-                points.add(ServersReport.Point.failed(model.id(), c, "server not started: " + e.getMessage()));
+            for (Settings.Load load : s.loads()) {
+                points.add(ServersReport.Point.failed(model.id(), load, "server not started: " + e.getMessage()));
             }
             return;
         }
@@ -92,21 +92,22 @@ final class LoadDriver {
                 idle = ProcessTree.snapshot(server.pid());
             }
             String deadReason = null;
-            for (int c : s.concurrency()) {
+            for (Settings.Load load : s.loads()) {
+                int c = load.concurrency();
                 if (deadReason != null) {
-                    points.add(ServersReport.Point.failed(model.id(), c, deadReason));
+                    points.add(ServersReport.Point.failed(model.id(), load, deadReason));
                     continue;
                 }
                 String skip = skipReason(model, c);
                 if (skip != null) {
                     log.printf("servers: %s c=%d skipped: %s%n", model.id(), c, skip);
-                    points.add(ServersReport.Point.skipped(model.id(), c, skip));
+                    points.add(ServersReport.Point.skipped(model.id(), load, skip));
                     continue;
                 }
-                points.add(measure(model, server, port, url, c, idle));
+                points.add(measure(model, server, port, url, load, idle));
                 if (!server.process.isAlive()) {
-                    deadReason = "server exited with " + server.process.exitValue() + " during c=" + c + " (see "
-                            + logFile.getFileName() + ")";
+                    deadReason = "server exited with " + server.process.exitValue() + " during c=" + c + " "
+                            + load.connection() + " (see " + logFile.getFileName() + ")";
                     status = "failed";
                     reason = deadReason;
                     log.printf("servers: %s %s%n", model.id(), deadReason);
@@ -124,9 +125,10 @@ final class LoadDriver {
                     exit, stopMs));
         } catch (IOException e) {
             log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
-            for (int c : s.concurrency()) {
-                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == c)) {
-                    points.add(ServersReport.Point.failed(model.id(), c, e.getMessage()));
+            for (Settings.Load load : s.loads()) {
+                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == load.concurrency()
+                        && p.connection().equals(load.connection()))) {
+                    points.add(ServersReport.Point.failed(model.id(), load, e.getMessage()));
                 }
             }
             servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
@@ -134,17 +136,19 @@ final class LoadDriver {
         }
     }
 
-    private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, int c,
+    private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
                                         ProcessTree.Snapshot idle) throws InterruptedException {
+        int c = load.concurrency();
         int threads = Math.min(2, c);
-        double d = Wrk.wholeSeconds(s.durationSeconds());   // what wrk will actually run
+        double d = Wrk.wholeSeconds(load.keepAlive() ? s.durationSeconds() : s.closeDurationSeconds());
         try {
-            Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds()));
+            Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds(), load.keepAlive()));
             long t0 = System.nanoTime();
             sleepUntil(t0, 0.25 * d);
             ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid());
             sleepUntil(t0, 0.6 * d);
-            SocketCensus.Count census = SocketCensus.take(port);
+            // With Connection: close every connection lives for one request: no census to take.
+            SocketCensus.Count census = load.keepAlive() ? SocketCensus.take(port) : SocketCensus.Count.FAILED;
             ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid());
             boolean underLoad = run.isAlive();
             long pss = ProcessTree.pssKb(server.pid());
@@ -177,23 +181,24 @@ final class LoadDriver {
                     perRequest ? round(vol / requestsInWindow, 4) : null,
                     perRequest ? round(invol / requestsInWindow, 4) : null);
             int unanswered = census.unanswered();
-            log.printf("servers: %-9s c=%-5d %9.0f req/s  p50 %7d us  p99 %8d us  errors c/r/w/t/s %d/%d/%d/%d/%d"
+            log.printf("servers: %-9s c=%-5d %-10s %9.0f req/s  p50 %7d us  p99 %8d us  errors c/r/w/t/s %d/%d/%d/%d/%d"
                             + "  unanswered %d/%d  threads %d  rss %d MiB%n",
-                    model.id(), c, okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
+                    model.id(), c, load.connection(), okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
                     errors.write(), errors.timeout(), errors.non2xx(), unanswered, census.connections(), second.threads(),
                     second.rssKb() / 1024);
-            return new ServersReport.Point(model.id(), c, "measured", null, threads, round(seconds, 3),
+            return new ServersReport.Point(model.id(), c, load.connection(), "measured", null, threads, round(seconds, 3),
                     r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
                     census.connections() < 0 ? null : census.connections(),
                     census.unanswered() < 0 ? null : census.unanswered(), stats, after.fds(), after.sockets() - idle.sockets(), drainMs);
         } catch (IOException | RuntimeException ex) {
             log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
-            return ServersReport.Point.failed(model.id(), c, ex.toString());
+            return ServersReport.Point.failed(model.id(), load, ex.toString());
         }
     }
 
     private void runWrk(String url, int c, double seconds) throws IOException, InterruptedException {
-        Wrk.finish(wrk.start(wrk.command(url, c, Math.min(2, c), seconds, s.wrkTimeoutSeconds())), (long) seconds + 60);
+        Wrk.finish(wrk.start(wrk.command(url, c, Math.min(2, c), seconds, s.wrkTimeoutSeconds(), true)),
+                (long) seconds + 60);
     }
 
     /**
@@ -244,7 +249,9 @@ final class LoadDriver {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("models", s.models().stream().map(Models::id).toList());
         m.put("concurrency", s.concurrency());
+        m.put("close_concurrency", s.closeConcurrency());
         m.put("duration_s", s.durationSeconds());
+        m.put("close_duration_s", s.closeDurationSeconds());
         m.put("warmup_s", s.warmupSeconds());
         m.put("warmup_connections", 10);
         m.put("wrk_threads", "min(2, concurrency)");

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * Entry point of servers.jar.
  * <pre>
  *   java -jar servers.jar serve &lt;thread|pool|selector|reuseport|virtual&gt; [--port=P] [--idle-timeout-ms=N] [--workers=N]
- *   java -jar servers.jar drive --out=servers.json [--full] [--models=a,b] [--concurrency=1,10] [--duration=S] ...
+ *   java -jar servers.jar drive --out=servers.json [--full] [--models=a,b] [--concurrency=1,10]
+ *                               [--close-concurrency=10] [--duration=S] ...
  *   java -jar servers.jar models
  * </pre>
  * {@code serve} runs one Java model in the foreground until SIGTERM/SIGINT, then closes it (no
@@ -78,7 +79,7 @@ public final class Main {
 
     private static void drive(String[] args) throws IOException, InterruptedException {
         boolean full = false;
-        String models = null, concurrency = null, out = null, logDir = null, nativeDir = null, jar = null;
+        String models = null, concurrency = null, closeConcurrency = null, out = null, logDir = null, nativeDir = null, jar = null;
         Double duration = null, warmup = null;
         int port = 18080, workers = ServerConfig.DEFAULT_POOL;
         long idleMs = 30_000;
@@ -93,6 +94,7 @@ public final class Main {
             switch (kv[0]) {
                 case "--models" -> models = kv[1];
                 case "--concurrency" -> concurrency = kv[1];
+                case "--close-concurrency" -> closeConcurrency = kv[1];
                 case "--duration" -> duration = number(kv);
                 case "--warmup" -> warmup = number(kv);
                 case "--timeout" -> timeout = number(kv);
@@ -111,17 +113,11 @@ public final class Main {
         List<Models> chosen = new ArrayList<>();
         if (models == null) chosen.addAll(Models.all());
         else for (String m : models.split(",")) if (!m.isBlank()) chosen.add(Models.byId(m.strip()));
-        List<Integer> cs = new ArrayList<>();
-        if (concurrency == null) cs.addAll(full ? Settings.FULL_CONCURRENCY : Settings.QUICK_CONCURRENCY);
-        else for (String c : concurrency.split(",")) {
-            try {
-                int n = Integer.parseInt(c.strip());
-                if (n < 1) throw new NumberFormatException();
-                cs.add(n);
-            } catch (NumberFormatException e) {
-                fail("--concurrency takes positive integers separated by commas, got '" + c + "'");
-            }
-        }
+        List<Integer> cs = concurrency == null ? (full ? Settings.FULL_CONCURRENCY : Settings.QUICK_CONCURRENCY)
+                : counts("--concurrency", concurrency);
+        List<Integer> closeCs = closeConcurrency == null
+                ? (concurrency != null ? List.of() : full ? Settings.FULL_CLOSE_CONCURRENCY : Settings.QUICK_CLOSE_CONCURRENCY)
+                : counts("--close-concurrency", closeConcurrency);
         Path jarPath = jar != null ? Path.of(jar) : ownJar();
         Path nativePath = nativeDir != null ? Path.of(nativeDir) : jarPath.getParent().resolve("native");
         for (Models m : chosen) {
@@ -135,14 +131,31 @@ public final class Main {
         if (!Files.isExecutable(Path.of(Wrk.BINARY))) fail("no " + Wrk.BINARY + ": install Debian's wrk (apt-get install wrk)");
         Path outPath = Path.of(out).toAbsolutePath();
         Path logs = logDir != null ? Path.of(logDir) : outPath.resolveSibling("servers-logs");
-        Settings settings = new Settings(full ? "full" : "quick", chosen, cs,
+        Settings settings = new Settings(full ? "full" : "quick", chosen, cs, closeCs,
                 Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 2)),
+                Wrk.wholeSeconds(duration != null ? duration : (full ? 5 : 1)),
                 warmup != null ? Wrk.wholeSeconds(warmup) : (full ? 5 : 1),
                 timeout, idleMs, workers, Runtime.getRuntime().availableProcessors(), port, java, jarPath,
                 nativePath, outPath, logs);
         ServersReport.Report report = new LoadDriver(settings, System.err).run();
         ServersReport.printSummary(report, System.out);
         System.out.println("servers: wrote " + outPath);
+    }
+
+    /** A comma-separated list of positive integers; empty means none. */
+    private static List<Integer> counts(String option, String list) {
+        List<Integer> out = new ArrayList<>();
+        for (String c : list.split(",")) {
+            if (c.isBlank()) continue;
+            try {
+                int n = Integer.parseInt(c.strip());
+                if (n < 1) throw new NumberFormatException();
+                out.add(n);
+            } catch (NumberFormatException e) {
+                fail(option + " takes positive integers separated by commas, got '" + c + "'");
+            }
+        }
+        return out;
     }
 
     private static Path ownJar() {
@@ -187,6 +200,8 @@ public final class Main {
         System.out.println("""
                 usage: servers.jar serve <model> [--port=P] [--idle-timeout-ms=N] [--workers=N]
                        servers.jar drive --out=FILE [--full] [--models=a,b] [--concurrency=1,10,...] [--duration=S]
+                                         [--close-concurrency=10,...] (Connection: close points; none by default
+                                          when --concurrency is given)
                                          [--warmup=S] [--timeout=S] [--port=BASE] [--workers=N] [--idle-timeout-ms=N]
                        servers.jar models""");
     }

@@ -30,17 +30,17 @@ final class ServersReport {
                        double windowS, Long ctxVoluntary, Long ctxInvoluntary,
                        Double ctxVoluntaryPerRequest, Double ctxInvoluntaryPerRequest) {}
 
-    record Point(String model, int concurrency, String status, String reason,
+    record Point(String model, int concurrency, String connection, String status, String reason,
                  Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
                  Double bytesPerS, Latency latencyUs, Errors errors, Integer serverConnections, Integer unansweredConnections,
                  ServerStats server, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
-        static Point skipped(String model, int concurrency, String reason) {
-            return new Point(model, concurrency, "skipped", reason, null, null, null, null, null, null, null,
+        static Point skipped(String model, Settings.Load load, String reason) {
+            return new Point(model, load.concurrency(), load.connection(), "skipped", reason, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null);
         }
 
-        static Point failed(String model, int concurrency, String reason) {
-            return new Point(model, concurrency, "failed", reason, null, null, null, null, null, null, null,
+        static Point failed(String model, Settings.Load load, String reason) {
+            return new Point(model, load.concurrency(), load.connection(), "failed", reason, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null);
         }
     }
@@ -84,7 +84,8 @@ final class ServersReport {
         Point best = null, nginx = null;
         Map<String, String> excluded = new java.util.LinkedHashMap<>();
         for (Point p : points) {
-            if (p.concurrency() != concurrency || !"measured".equals(p.status())) continue;
+            if (p.concurrency() != concurrency || !"keep-alive".equals(p.connection())
+                    || !"measured".equals(p.status())) continue;
             Models m = Models.byId(p.model());
             if (m == Models.NGINX) {
                 nginx = p;
@@ -129,28 +130,16 @@ final class ServersReport {
 
     /** The table `lab servers` ends with: ok requests/s, p99 and errors per model and concurrency. */
     static void printSummary(Report r, PrintStream out) {
-        List<Integer> cs = new ArrayList<>();
-        for (Point p : r.points()) if (!cs.contains(p.concurrency())) cs.add(p.concurrency());
-        out.printf("%-10s", "req/s");
-        for (int c : cs) out.printf(" %14s", "c=" + c);
-        out.println();
-        for (Server s : r.servers()) {
-            out.printf("%-10s", s.model());
-            for (int c : cs) {
-                Point p = find(r.points(), s.model(), c);
-                String cell;
-                if (p == null) cell = "-";
-                else if (!"measured".equals(p.status())) cell = p.status();
-                else {
-                    long errs = p.errors().connect() + p.errors().read() + p.errors().write() + p.errors().timeout()
-                            + p.errors().non2xx();
-                    cell = String.format("%.0f%s", p.okRequestsPerS(), errs > 0 || nz(p.unansweredConnections()) ? "*" : "");
-                }
-                out.printf(" %14s", cell);
+        for (String connection : List.of("keep-alive", "close")) {
+            if (r.points().stream().anyMatch(p -> p.connection().equals(connection))) {
+                printTable(r, connection, out);
             }
-            out.println();
         }
         out.println("(* = errors or connections left unanswered at that point; p99 and details in servers.json)");
+        printRatio(r, out);
+    }
+
+    private static void printRatio(Report r, PrintStream out) {
         Ratio q = r.ratioToNginx();
         if (q.ratio() != null) {
             out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s)%n",
@@ -167,12 +156,40 @@ final class ServersReport {
         }
     }
 
+    private static void printTable(Report r, String connection, PrintStream out) {
+        List<Integer> cs = new ArrayList<>();
+        for (Point p : r.points()) {
+            if (p.connection().equals(connection) && !cs.contains(p.concurrency())) cs.add(p.concurrency());
+        }
+        out.printf("%-10s", connection.equals("close") ? "close r/s" : "req/s");
+        for (int c : cs) out.printf(" %14s", "c=" + c);
+        out.println();
+        for (Server s : r.servers()) {
+            out.printf("%-10s", s.model());
+            for (int c : cs) {
+                Point p = find(r.points(), s.model(), c, connection);
+                String cell;
+                if (p == null) cell = "-";
+                else if (!"measured".equals(p.status())) cell = p.status();
+                else {
+                    long errs = p.errors().connect() + p.errors().read() + p.errors().write() + p.errors().timeout()
+                            + p.errors().non2xx();
+                    cell = String.format("%.0f%s", p.okRequestsPerS(), errs > 0 || nz(p.unansweredConnections()) ? "*" : "");
+                }
+                out.printf(" %14s", cell);
+            }
+            out.println();
+        }
+    }
+
     private static boolean nz(Integer i) {
         return i != null && i > 0;
     }
 
-    private static Point find(List<Point> points, String model, int c) {
-        for (Point p : points) if (p.model().equals(model) && p.concurrency() == c) return p;
+    private static Point find(List<Point> points, String model, int c, String connection) {
+        for (Point p : points) {
+            if (p.model().equals(model) && p.concurrency() == c && p.connection().equals(connection)) return p;
+        }
         return null;
     }
 

@@ -39,9 +39,14 @@ final class Wrk {
         }
     }
 
-    List<String> command(String url, int connections, int threads, double seconds, double timeoutSeconds) {
+    List<String> command(String url, int connections, int threads, double seconds, double timeoutSeconds,
+                         boolean keepAlive) {
         List<String> cmd = new ArrayList<>();
         cmd.add(BINARY);
+        if (!keepAlive) {
+            cmd.add("-H");
+            cmd.add("Connection: close");      // wrk reconnects after every response
+        }
         cmd.add("-t" + threads);
         cmd.add("-c" + connections);
         cmd.add("-d" + wholeSeconds(seconds) + "s");         // wrk takes whole seconds only

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies and
- * a point the descriptor limit cannot hold, for 1 s each. Checks the shape of servers.json that
+ * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies, a
+ * point the descriptor limit cannot hold and one Connection: close point, 1 s each. Checks the shape of servers.json that
  * the notebooks read (every model × concurrency present, skipped points with a reason, the ratio
  * record), never a number.
  */
@@ -30,7 +30,7 @@ class LoadDriverTest {
         List<Integer> cs = new ArrayList<>(List.of(1, 4));
         int beyondLimit = (int) Math.min(Integer.MAX_VALUE - 1, Limits.openFilesSoft());   // cannot fit
         cs.add(beyondLimit);
-        Settings s = new Settings("quick", List.of(Models.SELECTOR, Models.FORK, Models.NGINX), cs, 1, 0, 4,
+        Settings s = new Settings("quick", List.of(Models.SELECTOR, Models.FORK, Models.NGINX), cs, List.of(2), 1, 1, 0, 4,
                 30_000, 4, 2, 18_580, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 classes, Path.of(nativeDir), dir.resolve("servers.json"), dir.resolve("logs"));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -38,7 +38,7 @@ class LoadDriverTest {
 
         JsonObject json = ServersReport.gson().fromJson(Files.readString(dir.resolve("servers.json")), JsonObject.class);
         assertEquals(ServersReport.FORMAT, json.get("format").getAsString());
-        assertEquals(9, json.getAsJsonArray("points").size(), log.toString());
+        assertEquals(12, json.getAsJsonArray("points").size(), log.toString());
         for (JsonElement e : json.getAsJsonArray("points")) {
             JsonObject p = e.getAsJsonObject();
             String where = p.get("model").getAsString() + " c=" + p.get("concurrency").getAsInt() + ": " + log;
@@ -70,6 +70,6 @@ class LoadDriverTest {
         assertNotNull(ratio);
         assertEquals(Settings.RATIO_CONCURRENCY, ratio.get("concurrency").getAsInt());
         assertFalse(ratio.get("reason").isJsonNull(), "no 1,000-connection point here, so a reason");
-        assertEquals(report.points().size(), 9);
+        assertEquals(3, report.points().stream().filter(p -> p.connection().equals("close")).count());
     }
 }
