@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * window (rate × window). RSS, threads, processes and fds are the 60 % snapshot, i.e. under
  * load; PSS is read right after it (null if wrk had ended by then). If wrk had already ended when the second snapshot was complete (a machine so loaded that
  * reading /proc outlasted the point), the server figures are recorded as not under load
- * ({@code sampled_under_load: false}) rather than passed off as such. After wrk ends, the driver waits (bounded) until the tree's
+ * ({@code sampled_under_load: false}) rather than passed off as such. Over the same window,
+ * CpuAccount splits the machine's CPU time into server, wrk and other (neighbours). After wrk ends, the driver waits (bounded) until the tree's
  * descriptor count is back to its idle value: a model that leaks one socket per connection shows
  * it in fds_after_drain, and the next point never starts on the previous one's leftovers.
  */
@@ -145,11 +146,13 @@ final class LoadDriver {
             Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds(), load.keepAlive()));
             long t0 = System.nanoTime();
             sleepUntil(t0, 0.25 * d);
+            CpuAccount.Sample cpuFirst = CpuAccount.sample(server.pid(), run.pid());
             ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid());
             sleepUntil(t0, 0.6 * d);
             // With Connection: close every connection lives for one request: no census to take.
             SocketCensus.Count census = load.keepAlive() ? SocketCensus.take(port) : SocketCensus.Count.FAILED;
             ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid());
+            CpuAccount.Sample cpuSecond = CpuAccount.sample(server.pid(), run.pid());
             boolean underLoad = run.isAlive();
             long pss = ProcessTree.pssKb(server.pid());
             boolean pssUnderLoad = run.isAlive();
@@ -189,7 +192,8 @@ final class LoadDriver {
             return new ServersReport.Point(model.id(), c, load.connection(), "measured", null, threads, round(seconds, 3),
                     r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
                     census.connections() < 0 ? null : census.connections(),
-                    census.unanswered() < 0 ? null : census.unanswered(), stats, after.fds(), after.sockets() - idle.sockets(), drainMs);
+                    census.unanswered() < 0 ? null : census.unanswered(), stats,
+                    underLoad ? CpuAccount.between(cpuFirst, cpuSecond) : null, after.fds(), after.sockets() - idle.sockets(), drainMs);
         } catch (IOException | RuntimeException ex) {
             log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
             return ServersReport.Point.failed(model.id(), load, ex.toString());

@@ -71,7 +71,7 @@ final class ProcessTree {
         return pss;
     }
 
-    private static List<Long> tree(long root) {
+    static List<Long> tree(long root) {
         List<Long> pids = new ArrayList<>();
         pids.add(root);
         ProcessHandle.of(root).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));

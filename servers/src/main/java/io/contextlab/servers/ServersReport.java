@@ -33,15 +33,15 @@ final class ServersReport {
     record Point(String model, int concurrency, String connection, String status, String reason,
                  Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
                  Double bytesPerS, Latency latencyUs, Errors errors, Integer serverConnections, Integer unansweredConnections,
-                 ServerStats server, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
+                 ServerStats server, CpuAccount.Window cpu, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
         static Point skipped(String model, Settings.Load load, String reason) {
             return new Point(model, load.concurrency(), load.connection(), "skipped", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
 
         static Point failed(String model, Settings.Load load, String reason) {
             return new Point(model, load.concurrency(), load.connection(), "failed", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
     }
 
