@@ -3,12 +3,16 @@ package io.contextlab.servers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Where the machine's CPU time went during a point: the server tree, wrk, and everything else.
- * On a machine shared with other work the "other" share says how far a point's throughput was
- * set by neighbours rather than by the model — the figure to filter or flag points by.
+ * Where the machine's CPU time went during a point: the server tree, wrk, the ksoftirqd threads
+ * (the loopback TCP stack when softirq work is deferred to them — at hundreds of connections it
+ * is a large share, charged to neither side), and everything else. On a machine shared with
+ * other work "other" says how far a point was set by neighbours rather than by the model.
  *
  * <p>Sources: /proc/stat's aggregate cpu line (busy = all but idle and iowait; steal separately:
  * time the hypervisor gave our vCPUs to someone else) and /proc/<pid>/stat utime+stime, which
@@ -24,24 +28,33 @@ import java.nio.file.Path;
 final class CpuAccount {
     static final double USER_HZ = 100.0;
 
-    record Sample(long nanoTime, long machineBusy, long machineSteal, long server, long wrk) {}
+    record Sample(long nanoTime, long machineBusy, long machineSteal, long server, long wrk, long softirqd) {}
 
     /** CPU use over a window, in cores (1.0 = one CPU busy for the whole window). */
-    record Window(double seconds, double serverCores, double wrkCores, double machineBusyCores,
-                  double otherCores, double stealCores) {}
+    record Window(double seconds, double serverCores, double wrkCores, double softirqdCores,
+                  double machineBusyCores, double otherCores, double stealCores) {}
+
+    /** The ksoftirqd/N kernel threads: where the loopback TCP stack runs when softirqs pile up. */
+    private static final List<Long> SOFTIRQD = softirqDaemons();
 
     private CpuAccount() {}
 
     static Sample sample(long serverPid, long wrkPid) {
+        long now = System.nanoTime();
         long[] machine = machine();
+        long[] w = processTicks(wrkPid);
+        long softirqd = 0;
+        for (long pid : SOFTIRQD) {
+            long[] t = processTicks(pid);
+            softirqd += t[0] + t[1];
+        }
         long server = 0;
         for (long pid : ProcessTree.tree(serverPid)) {
             long[] t = processTicks(pid);
             server += t[0] + t[1];
             if (pid == serverPid) server += t[2] + t[3];     // reaped children (fork model)
         }
-        long[] w = processTicks(wrkPid);
-        return new Sample(System.nanoTime(), machine[0], machine[1], server, w[0] + w[1]);
+        return new Sample(now, machine[0], machine[1], server, w[0] + w[1], softirqd);
     }
 
     static Window between(Sample a, Sample b) {
@@ -50,7 +63,23 @@ final class CpuAccount {
         double wrk = (b.wrk() - a.wrk()) / USER_HZ / s;
         double busy = (b.machineBusy() - a.machineBusy()) / USER_HZ / s;
         double steal = (b.machineSteal() - a.machineSteal()) / USER_HZ / s;
-        return new Window(r(s), r(server), r(wrk), r(busy), r(Math.max(0, busy - server - wrk)), r(steal));
+        double softirqd = (b.softirqd() - a.softirqd()) / USER_HZ / s;
+        return new Window(r(s), r(server), r(wrk), r(softirqd), r(busy),
+                r(Math.max(0, busy - server - wrk - softirqd)), r(steal));
+    }
+
+    private static List<Long> softirqDaemons() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path proc : procs) {
+                if (read(proc.resolve("comm")).startsWith("ksoftirqd/")) {
+                    pids.add(Long.parseLong(proc.getFileName().toString()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // none found: softirqd_cores stays 0 and its share shows up in other_cores
+        }
+        return pids;
     }
 
     /** {busy, steal} ticks over all CPUs since boot. */

@@ -140,7 +140,7 @@ final class LoadDriver {
     private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
                                         ProcessTree.Snapshot idle) throws InterruptedException {
         int c = load.concurrency();
-        int threads = Math.min(2, c);
+        int threads = Wrk.threadsFor(c);
         double d = Wrk.wholeSeconds(load.keepAlive() ? s.durationSeconds() : s.closeDurationSeconds());
         try {
             Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds(), load.keepAlive()));
@@ -172,6 +172,7 @@ final class LoadDriver {
             double rps = r.requests() / seconds;
             double okRps = (r.requests() - errors.non2xx()) / seconds;
             double window = (second.nanoTime() - first.nanoTime()) / 1e9;
+            double firstAt = (first.nanoTime() - t0) / 1e9, secondAt = (second.nanoTime() - t0) / 1e9;
             Long vol = second.voluntarySwitches() - first.voluntarySwitches();
             Long invol = second.involuntarySwitches() - first.involuntarySwitches();
             if (vol < 0 || invol < 0) {
@@ -179,7 +180,8 @@ final class LoadDriver {
             }
             double requestsInWindow = rps * window;
             boolean perRequest = vol != null && requestsInWindow > 0 && underLoad;
-            ServersReport.ServerStats stats = new ServersReport.ServerStats(underLoad, second.processes(),
+            ServersReport.ServerStats stats = new ServersReport.ServerStats(underLoad, round(firstAt, 3),
+                    round(secondAt, 3), second.processes(),
                     second.threads(), second.rssKb(), pssUnderLoad ? pss : null, second.fds(), round(window, 3), vol, invol,
                     perRequest ? round(vol / requestsInWindow, 4) : null,
                     perRequest ? round(invol / requestsInWindow, 4) : null);
@@ -201,7 +203,7 @@ final class LoadDriver {
     }
 
     private void runWrk(String url, int c, double seconds) throws IOException, InterruptedException {
-        Wrk.finish(wrk.start(wrk.command(url, c, Math.min(2, c), seconds, s.wrkTimeoutSeconds(), true)),
+        Wrk.finish(wrk.start(wrk.command(url, c, Wrk.threadsFor(c), seconds, s.wrkTimeoutSeconds(), true)),
                 (long) seconds + 60);
     }
 
@@ -258,7 +260,7 @@ final class LoadDriver {
         m.put("close_duration_s", s.closeDurationSeconds());
         m.put("warmup_s", s.warmupSeconds());
         m.put("warmup_connections", 10);
-        m.put("wrk_threads", "min(2, concurrency)");
+        m.put("wrk_threads", "2 when concurrency is even, else 1 (wrk gives each thread concurrency/threads connections)");
         m.put("wrk_timeout_s", s.wrkTimeoutSeconds());
         m.put("idle_timeout_ms", s.idleTimeoutMillis());
         m.put("pool_workers", s.poolWorkers());

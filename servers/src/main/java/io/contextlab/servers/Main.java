@@ -69,7 +69,12 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            fail("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
+                    + " (is the port taken? pick another with --port)");
+        }
         System.out.println("ready " + server.port());
         System.out.flush();
         stop.await();

@@ -71,11 +71,49 @@ final class ProcessTree {
         return pss;
     }
 
+    /**
+     * root and every descendant, from the ppid field of each /proc/<pid>/stat. Not
+     * ProcessHandle.descendants(): in a sweep it sometimes returned no child of the fork server
+     * while 200 children served the load (seen at c=200 and c=500), and the reading here is
+     * what the figures rest on.
+     */
     static List<Long> tree(long root) {
+        java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
+            for (Path proc : procs) {
+                long ppid = ppid(proc.resolve("stat"));
+                if (ppid > 0) {
+                    children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(proc.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            return List.of(root);
+        }
         List<Long> pids = new ArrayList<>();
         pids.add(root);
-        ProcessHandle.of(root).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        for (int i = 0; i < pids.size(); i++) {
+            pids.addAll(children.getOrDefault(pids.get(i), List.of()));
+        }
         return pids;
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        return true;
+    }
+
+    /** Field 4 of /proc/<pid>/stat (after the parenthesised command name), or -1. */
+    private static long ppid(Path stat) {
+        try (var in = Files.newInputStream(stat)) {
+            String text = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.US_ASCII);
+            int close = text.lastIndexOf(')');
+            if (close < 0 || close + 4 >= text.length()) return -1;
+            String[] f = text.substring(close + 2).split(" ", 3);   // state, ppid, rest
+            return Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
     }
 
     /** Open descriptors of the calling process (for tests and the driver's own accounting). */

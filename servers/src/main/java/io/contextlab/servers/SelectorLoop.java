@@ -81,10 +81,16 @@ final class SelectorLoop implements Runnable {
                         continue;
                     }
                     SelectorConnection c = (SelectorConnection) key.attachment();
-                    if (key.isReadable()) {
-                        c.onReadable(now);
-                    } else if (key.isWritable()) {
-                        c.onWritable(now);
+                    try {
+                        if (key.isReadable()) {
+                            c.onReadable(now);
+                        } else if (key.isWritable()) {
+                            c.onWritable(now);
+                        }
+                    } catch (RuntimeException e) {
+                        // one connection's bug must not take the loop and its other connections down
+                        LOG.warning(name + ": closing a connection after " + e);
+                        c.close();
                     }
                 }
                 if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0) {

@@ -26,7 +26,7 @@ final class ServersReport {
     record Errors(long connect, long read, long write, long timeout, long non2xx) {}
 
     /** The server process tree while the load ran (see ProcessTree and LoadDriver). */
-    record ServerStats(boolean sampledUnderLoad, int processes, int threads, long rssKb, Long pssKb, int fds,
+    record ServerStats(boolean sampledUnderLoad, double firstSampleAtS, double secondSampleAtS, int processes, int threads, long rssKb, Long pssKb, int fds,
                        double windowS, Long ctxVoluntary, Long ctxInvoluntary,
                        Double ctxVoluntaryPerRequest, Double ctxInvoluntaryPerRequest) {}
 

@@ -58,6 +58,15 @@ final class Wrk {
         return cmd;
     }
 
+    /**
+     * wrk threads for c connections: two (one per core) when they divide c, else one. wrk hands
+     * each thread c / threads connections, integer division: -t2 -c3 opens two connections, not
+     * three (the socket census caught it).
+     */
+    static int threadsFor(int connections) {
+        return connections >= 2 && connections % 2 == 0 ? 2 : 1;
+    }
+
     static long wholeSeconds(double seconds) {
         return Math.max(1, Math.round(seconds));
     }
