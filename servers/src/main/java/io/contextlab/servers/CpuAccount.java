@@ -24,6 +24,10 @@ import java.util.List;
  * no IRQ_TIME_ACCOUNTING), i.e. each 10 ms tick charges whoever runs, so a 1 s window is good to
  * a few hundredths of a core per process, and softirq work (the loopback TCP stack) is charged
  * to the task it interrupted — the server or wrk when they send, "other" when ksoftirqd does it.
+ * Observed and not explained yet: in one quiet session "other" stayed near 0.1 core for the
+ * blocking models (thread, pool, fork, prefork) and near 1 core for the epoll ones (selector,
+ * reuseport, virtual, nginx), so it is not a pure measure of neighbours; a candidate is
+ * interrupt and softirq work charged to the idle task while the event loops sleep in epoll_wait.
  */
 final class CpuAccount {
     static final double USER_HZ = 100.0;
