@@ -41,7 +41,7 @@ cat >"$scratch/suites" <<'SUITES'
 syscalls | io\.contextlab\.syscalls\.SyscallLoops\.getppid | -f 1 -wi 0 -i 1 -r 100ms |
 SUITES
 tiny_run() {
-  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --no-report
+  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --suites syscalls --no-report
 }
 check "a tiny run completes" tiny_run
 run_dir=$(ls -d "$scratch"/runs/*/ 2>/dev/null | head -n1)
@@ -67,7 +67,7 @@ PY
 check "the run directory holds jmh.json, metadata, cross-checks and the log" run_shape
 second_run_is_new() {
   sleep 1
-  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --no-report >/dev/null 2>&1 &&
+  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --suites syscalls --no-report >/dev/null 2>&1 &&
   [ "$(ls -d "$scratch"/runs/*/ | wc -l)" -eq 2 ]
 }
 check "a second run never overwrites the first" second_run_is_new

@@ -1,0 +1,10 @@
+/* Serving one connection with blocking I/O in the calling process (fork child, prefork worker). */
+#ifndef CONTEXTLAB_CONNECTION_H
+#define CONTEXTLAB_CONNECTION_H
+
+/* Serves requests on fd until the client closes or asks to, misbehaves, or idles past
+ * idle_ms (a deadline for the next complete request head, as in BlockingConnection.java).
+ * Does not close fd. */
+void serve_connection(int fd, int idle_ms);
+
+#endif

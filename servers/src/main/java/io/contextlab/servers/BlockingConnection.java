@@ -1,0 +1,102 @@
+package io.contextlab.servers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * One connection served with blocking reads and writes by whatever thread runs it: the code the
+ * thread-per-connection, bounded-pool and virtual-thread models share, so that they differ only in
+ * how a connection gets its thread.
+ *
+ * <p>The idle timeout is a deadline, not a per-read timeout: it starts when the connection is
+ * accepted or a response has been written, and the next request head must be complete before it.
+ * A client that trickles one byte at a time (slowloris) is therefore closed like a silent one.
+ * Limitation: a write to a client that stops reading blocks without a deadline (the JDK has no
+ * socket write timeout); with responses of ~150 bytes a client would have to pipeline megabytes
+ * without reading to get there.
+ *
+ * <p>When the server ends a connection after a response (an error, or {@code Connection: close})
+ * it closes the way nginx does ("lingering close"): shut the sending side, then read and drop
+ * what the client still sends, for at most {@link #LINGER_MILLIS} and {@link #LINGER_BYTES}.
+ * Closing a socket with unread input makes the kernel send a reset, which can destroy the
+ * response before the client has read it — exactly the 400 or 431 it most needs to see.
+ */
+final class BlockingConnection {
+    static final long LINGER_MILLIS = 1000;
+    static final int LINGER_BYTES = 64 * 1024;
+
+    private BlockingConnection() {}
+
+    /** Serves requests until the client closes, asks to close, misbehaves or idles out. */
+    static void serve(Socket socket, long idleTimeoutMillis) throws IOException {
+        socket.setTcpNoDelay(true);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        HttpRequestParser parser = new HttpRequestParser();
+        byte[] buf = new byte[HttpRequestParser.MAX_HEAD];
+        int start = 0, end = 0;
+        long deadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
+        while (true) {
+            int verdict = parser.parse(buf, start, end);
+            if (verdict == HttpRequestParser.COMPLETE) {
+                out.write(HttpResponses.ok(parser.keepAlive(), parser.headOnly()));
+                if (!parser.keepAlive()) {
+                    lingeringClose(socket, in, buf, idleTimeoutMillis);
+                    return;
+                }
+                start += parser.headLength();
+                deadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
+                continue;
+            }
+            if (verdict == HttpRequestParser.REJECT) {
+                out.write(HttpResponses.error(parser.rejectStatus()));
+                lingeringClose(socket, in, buf, idleTimeoutMillis);
+                return;
+            }
+            if (start > 0) {                       // keep the partial head at the buffer's start
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+            if (remainingMillis <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+            int n;
+            try {
+                n = in.read(buf, end, buf.length - end);
+            } catch (SocketTimeoutException idle) {
+                return;
+            }
+            if (n < 0) {
+                return;                            // the client closed (possibly mid-request)
+            }
+            end += n;
+        }
+    }
+
+    /** Half-closes, then drains the client's leftovers (bounded) so that the close is not a reset. */
+    private static void lingeringClose(Socket socket, InputStream in, byte[] scratch, long idleTimeoutMillis)
+            throws IOException {
+        socket.shutdownOutput();
+        long deadline = System.nanoTime() + Math.min(LINGER_MILLIS, idleTimeoutMillis) * 1_000_000L;
+        int drained = 0;
+        while (drained < LINGER_BYTES) {
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+            if (remainingMillis <= 0) return;
+            socket.setSoTimeout((int) remainingMillis);
+            int n;
+            try {
+                n = in.read(scratch, 0, scratch.length);
+            } catch (SocketTimeoutException enough) {
+                return;
+            }
+            if (n < 0) return;
+            drained += n;
+        }
+    }
+}

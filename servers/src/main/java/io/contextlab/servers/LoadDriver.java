@@ -1,0 +1,303 @@
+package io.contextlab.servers;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `lab servers`: for each model in turn (never two at once), start it as its own process, warm
+ * it up, then for each concurrency run wrk against it and record what wrk saw and what the
+ * server cost (ProcessTree, SocketCensus), and stop it. Every point ends up in servers.json as
+ * measured, skipped (with the reason: descriptor or task limits) or failed (with the error).
+ *
+ * <p>Per point: wrk runs {@code duration} seconds; while it runs, the server's sockets are counted
+ * (SocketCensus) and its process tree read at 25 % and at 60 % of the duration. The
+ * context-switch figures are the difference between those two snapshots (steady state, every
+ * connection open and its thread or process alive), divided by the requests served in that
+ * window (rate × window). RSS, threads, processes and fds are the 60 % snapshot, i.e. under
+ * load; PSS is read right after it (null if wrk had ended by then). If wrk had already ended when the second snapshot was complete (a machine so loaded that
+ * reading /proc outlasted the point), the server figures are recorded as not under load
+ * ({@code sampled_under_load: false}) rather than passed off as such. Over the same window,
+ * CpuAccount splits the machine's CPU time into server, wrk and other (neighbours). After wrk ends, the driver waits (bounded) until the tree's
+ * descriptor count is back to its idle value: a model that leaks one socket per connection shows
+ * it in fds_after_drain, and the next point never starts on the previous one's leftovers.
+ */
+final class LoadDriver {
+    /** Descriptors a server needs beyond one per connection (JVM jars, epoll, listeners, logs). */
+    static final int SERVER_FD_RESERVE = 128;
+    /** Tasks left for everyone else on the machine when a model needs one task per connection. */
+    static final int TASK_HEADROOM = 2000;
+
+    private final Settings s;
+    private final PrintStream log;
+    private final Wrk wrk;
+    private final List<ServersReport.Point> points = new ArrayList<>();
+    private final List<ServersReport.Server> servers = new ArrayList<>();
+
+    LoadDriver(Settings settings, PrintStream log) throws IOException {
+        this.s = settings;
+        this.log = log;
+        Files.createDirectories(settings.logDir());
+        this.wrk = new Wrk();
+    }
+
+    ServersReport.Report run() throws IOException, InterruptedException {
+        String started = Instant.now().toString();
+        int port = s.basePort();
+        for (Models model : s.models()) {
+            sweep(model, port++);
+        }
+        ServersReport.Report report = new ServersReport.Report(ServersReport.FORMAT, s.mode(), started,
+                Instant.now().toString(), settingsMap(), environment(), servers, points,
+                ServersReport.ratio(points, Settings.RATIO_CONCURRENCY));
+        ServersReport.write(report, s.out());
+        return report;
+    }
+
+    private void sweep(Models model, int port) throws InterruptedException {
+        Path logFile = s.logDir().resolve(model.id() + ".log");
+        List<String> command;
+        ServerProcess server;
+        try {
+            if (!ServerProcess.answers200(port) && portInUse(port)) {
+                throw new IOException("port " + port + " is taken by another program: pick another base with --port");
+            }
+            command = ServerProcess.command(model, s, port, s.logDir());
+            log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, port);
+            server = ServerProcess.start(model, command, port, logFile);
+        } catch (IOException e) {
+            log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    List.of(), port, "failed", e.getMessage(), null, null, null, null, null, null));
+            for (Settings.Load load : s.loads()) {
+                points.add(ServersReport.Point.failed(model.id(), load, "server not started: " + e.getMessage()));
+            }
+            return;
+        }
+        String status = "ok", reason = null;
+        ProcessTree.Snapshot idle;
+        try (server) {
+            String url = "http://127.0.0.1:" + port + "/";
+            idle = ProcessTree.snapshot(server.pid());
+            if (s.warmupSeconds() > 0) {
+                runWrk(url, 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
+                drain(server, idle);
+                idle = ProcessTree.snapshot(server.pid());
+            }
+            String deadReason = null;
+            for (Settings.Load load : s.loads()) {
+                int c = load.concurrency();
+                if (deadReason != null) {
+                    points.add(ServersReport.Point.failed(model.id(), load, deadReason));
+                    continue;
+                }
+                String skip = skipReason(model, c);
+                if (skip != null) {
+                    log.printf("servers: %s c=%d skipped: %s%n", model.id(), c, skip);
+                    points.add(ServersReport.Point.skipped(model.id(), load, skip));
+                    continue;
+                }
+                points.add(measure(model, server, port, url, load, idle));
+                if (!server.process.isAlive()) {
+                    deadReason = "server exited with " + server.process.exitValue() + " during c=" + c + " "
+                            + load.connection() + " (see " + logFile.getFileName() + ")";
+                    status = "failed";
+                    reason = deadReason;
+                    log.printf("servers: %s %s%n", model.id(), deadReason);
+                }
+            }
+            long t0 = System.nanoTime();
+            int exit = server.stop();
+            long stopMs = (System.nanoTime() - t0) / 1_000_000;
+            if (exit != 0 && reason == null) {
+                status = "failed";
+                reason = exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM";
+            }
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    command, port, status, reason, server.startupMillis, idle.fds(), idle.threads(), idle.rssKb(),
+                    exit, stopMs));
+        } catch (IOException e) {
+            log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
+            for (Settings.Load load : s.loads()) {
+                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == load.concurrency()
+                        && p.connection().equals(load.connection()))) {
+                    points.add(ServersReport.Point.failed(model.id(), load, e.getMessage()));
+                }
+            }
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    command, port, "failed", e.getMessage(), server.startupMillis, null, null, null, null, null));
+        }
+    }
+
+    private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
+                                        ProcessTree.Snapshot idle) throws InterruptedException {
+        int c = load.concurrency();
+        int threads = Wrk.threadsFor(c);
+        double d = Wrk.wholeSeconds(load.keepAlive() ? s.durationSeconds() : s.closeDurationSeconds());
+        try {
+            Process run = wrk.start(wrk.command(url, c, threads, d, s.wrkTimeoutSeconds(), load.keepAlive()));
+            long t0 = System.nanoTime();
+            sleepUntil(t0, 0.25 * d);
+            CpuAccount.Sample cpuFirst = CpuAccount.sample(server.pid(), run.pid());
+            ProcessTree.Snapshot first = ProcessTree.snapshot(server.pid());
+            sleepUntil(t0, 0.6 * d);
+            // With Connection: close every connection lives for one request: no census to take.
+            SocketCensus.Count census = load.keepAlive() ? SocketCensus.take(port) : SocketCensus.Count.FAILED;
+            ProcessTree.Snapshot second = ProcessTree.snapshot(server.pid());
+            CpuAccount.Sample cpuSecond = CpuAccount.sample(server.pid(), run.pid());
+            boolean underLoad = run.isAlive();
+            long pss = ProcessTree.pssKb(server.pid());
+            boolean pssUnderLoad = run.isAlive();
+            Wrk.Result r = Wrk.finish(run, (long) d + 60);
+            ProcessTree.Snapshot after = drain(server, idle);
+            long drainMs = (after.nanoTime() - (t0 + (long) (d * 1e9))) / 1_000_000;
+
+            JsonObject e = r.errors();
+            ServersReport.Errors errors = new ServersReport.Errors(e.get("connect").getAsLong(),
+                    e.get("read").getAsLong(), e.get("write").getAsLong(), e.get("timeout").getAsLong(),
+                    e.get("status").getAsLong());
+            JsonObject l = r.latencyMicros();
+            ServersReport.Latency latency = new ServersReport.Latency(l.get("p50").getAsLong(), l.get("p90").getAsLong(),
+                    l.get("p99").getAsLong(), l.get("p999").getAsLong(), l.get("max").getAsLong(),
+                    l.get("mean").getAsDouble(), l.get("stdev").getAsDouble());
+            double seconds = r.durationSeconds();
+            double rps = r.requests() / seconds;
+            double okRps = (r.requests() - errors.non2xx()) / seconds;
+            double window = (second.nanoTime() - first.nanoTime()) / 1e9;
+            double firstAt = (first.nanoTime() - t0) / 1e9, secondAt = (second.nanoTime() - t0) / 1e9;
+            Long vol = second.voluntarySwitches() - first.voluntarySwitches();
+            Long invol = second.involuntarySwitches() - first.involuntarySwitches();
+            if (vol < 0 || invol < 0) {
+                vol = invol = null;                  // tasks exited in the window: no honest difference
+            }
+            double requestsInWindow = rps * window;
+            boolean perRequest = vol != null && requestsInWindow > 0 && underLoad;
+            ServersReport.ServerStats stats = new ServersReport.ServerStats(underLoad, round(firstAt, 3),
+                    round(secondAt, 3), second.processes(),
+                    second.threads(), second.rssKb(), pssUnderLoad ? pss : null, second.fds(), round(window, 3), vol, invol,
+                    perRequest ? round(vol / requestsInWindow, 4) : null,
+                    perRequest ? round(invol / requestsInWindow, 4) : null);
+            int unanswered = census.unanswered();
+            log.printf("servers: %-9s c=%-5d %-10s %9.0f req/s  p50 %7d us  p99 %8d us  errors c/r/w/t/s %d/%d/%d/%d/%d"
+                            + "  unanswered %d/%d  threads %d  rss %d MiB%n",
+                    model.id(), c, load.connection(), okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
+                    errors.write(), errors.timeout(), errors.non2xx(), unanswered, census.connections(), second.threads(),
+                    second.rssKb() / 1024);
+            return new ServersReport.Point(model.id(), c, load.connection(), "measured", null, threads, round(seconds, 3),
+                    r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
+                    census.connections() < 0 ? null : census.connections(),
+                    census.unanswered() < 0 ? null : census.unanswered(), stats,
+                    underLoad ? CpuAccount.between(cpuFirst, cpuSecond) : null, after.fds(), after.sockets() - idle.sockets(), drainMs);
+        } catch (IOException | RuntimeException ex) {
+            log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
+            return ServersReport.Point.failed(model.id(), load, ex.toString());
+        }
+    }
+
+    private void runWrk(String url, int c, double seconds) throws IOException, InterruptedException {
+        Wrk.finish(wrk.start(wrk.command(url, c, Wrk.threadsFor(c), seconds, s.wrkTimeoutSeconds(), true)),
+                (long) seconds + 60);
+    }
+
+    /**
+     * Waits until the server tree holds no more sockets and processes than when idle (every
+     * connection of the last point closed and, for the fork model, every child gone), at most 10 s.
+     */
+    private ProcessTree.Snapshot drain(ServerProcess server, ProcessTree.Snapshot idle) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ProcessTree.Snapshot now;
+        while (true) {
+            now = ProcessTree.snapshot(server.pid());
+            boolean drained = now.sockets() <= idle.sockets() && now.processes() <= idle.processes();
+            if (drained || System.nanoTime() > deadline || !server.process.isAlive()) return now;
+            Thread.sleep(50);
+        }
+    }
+
+    /** Why a point cannot be run here, or null. */
+    private String skipReason(Models model, int c) {
+        long nofile = Limits.openFilesSoft();
+        if (c + SERVER_FD_RESERVE > nofile) {
+            return "needs " + c + " + " + SERVER_FD_RESERVE + " descriptors in the server and as many in wrk; "
+                    + "RLIMIT_NOFILE is " + nofile + " (soft, raised to the hard limit " + Limits.openFilesHard()
+                    + ", which only root can raise)";
+        }
+        if (model == Models.THREAD || model == Models.FORK) {
+            long[] tasks = Limits.tasks();          // {existing, pid_max, threads-max}
+            long cap = Math.min(tasks[1], tasks[2]) - tasks[0] - TASK_HEADROOM;
+            if (c > cap) {
+                return "needs " + c + " kernel tasks (one per connection); " + tasks[0] + " exist, kernel.pid_max is "
+                        + tasks[1] + ", kernel.threads-max " + tasks[2] + ", and " + TASK_HEADROOM
+                        + " are left for the rest of the machine";
+            }
+        }
+        return null;
+    }
+
+    private static boolean portInUse(int port) {
+        try (var ss = new java.net.ServerSocket()) {
+            ss.bind(new java.net.InetSocketAddress(ServerConfig.LOOPBACK, port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private Map<String, Object> settingsMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("models", s.models().stream().map(Models::id).toList());
+        m.put("concurrency", s.concurrency());
+        m.put("close_concurrency", s.closeConcurrency());
+        m.put("duration_s", s.durationSeconds());
+        m.put("close_duration_s", s.closeDurationSeconds());
+        m.put("warmup_s", s.warmupSeconds());
+        m.put("warmup_connections", 10);
+        m.put("wrk_threads", "2 when concurrency is even, else 1 (wrk gives each thread concurrency/threads connections)");
+        m.put("wrk_timeout_s", s.wrkTimeoutSeconds());
+        m.put("idle_timeout_ms", s.idleTimeoutMillis());
+        m.put("pool_workers", s.poolWorkers());
+        m.put("event_loops", s.loops());
+        m.put("java_options", ServerProcess.JAVA_OPTIONS);
+        m.put("sample_at", List.of(0.25, 0.6));
+        m.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
+        return m;
+    }
+
+    private Map<String, Object> environment() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("java", s.java());
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("wrk", Wrk.version());
+        m.put("nginx", NginxReference.version());
+        m.put("nofile_soft", Limits.openFilesSoft());
+        m.put("nofile_hard", Limits.openFilesHard());
+        m.put("somaxconn", Limits.sysctl("net/core/somaxconn"));
+        m.put("tcp_max_syn_backlog", Limits.sysctl("net/ipv4/tcp_max_syn_backlog"));
+        m.put("ip_local_port_range", Limits.sysctl("net/ipv4/ip_local_port_range"));
+        m.put("tcp_tw_reuse", Limits.sysctl("net/ipv4/tcp_tw_reuse"));
+        m.put("tcp_congestion_control", Limits.sysctl("net/ipv4/tcp_congestion_control"));
+        m.put("pid_max", Limits.sysctl("kernel/pid_max"));
+        m.put("threads_max", Limits.sysctl("kernel/threads-max"));
+        m.put("loadavg_at_start", Limits.loadavg());
+        return m;
+    }
+
+    private static void sleepUntil(long t0, double seconds) throws InterruptedException {
+        long wait = t0 + (long) (seconds * 1e9) - System.nanoTime();
+        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+    }
+
+    private static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
+    }
+}

@@ -1,0 +1,165 @@
+package io.contextlab.servers;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a server costs the kernel, read from /proc for the server process and every descendant
+ * (fork children, prefork workers, nginx workers): processes, threads, resident memory, open
+ * descriptors and context switches.
+ *
+ * <p>Context switches are the sum over every live task ({@code /proc/<pid>/task/<tid>/status});
+ * /proc/<pid>/status alone would give the main thread's. Tasks that exited between two snapshots
+ * take their counts with them, which is why the driver takes both snapshots while the load runs
+ * (connections, and so their threads and processes, live for the whole point).
+ * RSS counts shared pages once per process; PSS (smaps_rollup) divides them among the sharers
+ * and is the one to sum over a process tree.
+ */
+final class ProcessTree {
+    record Snapshot(long nanoTime, int processes, int threads, long rssKb, int fds, int sockets,
+                    long voluntarySwitches, long involuntarySwitches) {}
+
+    private ProcessTree() {}
+
+    /** A snapshot of root and its descendants. */
+    static Snapshot snapshot(long root) {
+        List<Long> pids = tree(root);
+        int processes = 0, threads = 0, fds = 0, sockets = 0;
+        long rss = 0, vol = 0, invol = 0;
+        for (long pid : pids) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            List<String> status = lines(proc.resolve("status"));
+            if (status.isEmpty()) continue;                   // exited meanwhile
+            processes++;
+            threads += (int) field(status, "Threads:");
+            rss += field(status, "VmRSS:");
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc.resolve("fd"))) {
+                for (Path fd : entries) {
+                    fds++;
+                    if (isSocket(fd)) sockets++;
+                }
+            } catch (IOException | RuntimeException exited) {
+                // the process ended while we read it
+            }
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+                for (Path task : tasks) {
+                    List<String> ts = lines(task.resolve("status"));
+                    vol += field(ts, "voluntary_ctxt_switches:");
+                    invol += field(ts, "nonvoluntary_ctxt_switches:");
+                }
+            } catch (IOException exited) {
+                // the process ended while we read it
+            }
+        }
+        return new Snapshot(System.nanoTime(), processes, threads, rss, fds, sockets, vol, invol);
+    }
+
+    /**
+     * The proportional set size of root and its descendants, in KiB. Separate from the snapshot
+     * because smaps_rollup walks every page table: for a thousand fork children it takes longer
+     * than the rest of the snapshot together.
+     */
+    static long pssKb(long root) {
+        long pss = 0;
+        for (long pid : tree(root)) {
+            pss += field(lines(Path.of("/proc", Long.toString(pid), "smaps_rollup")), "Pss:");
+        }
+        return pss;
+    }
+
+    /**
+     * root and every descendant, from the ppid field of each /proc/<pid>/stat. Not
+     * ProcessHandle.descendants(): in a sweep it sometimes returned no child of the fork server
+     * while 200 children served the load (seen at c=200 and c=500), and the reading here is
+     * what the figures rest on.
+     */
+    static List<Long> tree(long root) {
+        java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
+            for (Path proc : procs) {
+                long ppid = ppid(proc.resolve("stat"));
+                if (ppid > 0) {
+                    children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(proc.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            return List.of(root);
+        }
+        List<Long> pids = new ArrayList<>();
+        pids.add(root);
+        for (int i = 0; i < pids.size(); i++) {
+            pids.addAll(children.getOrDefault(pids.get(i), List.of()));
+        }
+        return pids;
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        return true;
+    }
+
+    /** Field 4 of /proc/<pid>/stat (after the parenthesised command name), or -1. */
+    private static long ppid(Path stat) {
+        try (var in = Files.newInputStream(stat)) {
+            String text = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.US_ASCII);
+            int close = text.lastIndexOf(')');
+            if (close < 0 || close + 4 >= text.length()) return -1;
+            String[] f = text.substring(close + 2).split(" ", 3);   // state, ppid, rest
+            return Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    /** Open descriptors of the calling process (for tests and the driver's own accounting). */
+    static int selfFds() {
+        return count(Path.of("/proc/self/fd"));
+    }
+
+    private static boolean isSocket(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException | RuntimeException closed) {
+            return false;
+        }
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException | RuntimeException gone) {
+            return List.of();
+        }
+    }
+
+    /** The first number after {@code key} in /proc's "Key:   123 kB" lines, or 0. */
+    static long field(List<String> lines, String key) {
+        for (String line : lines) {
+            if (line.startsWith(key)) {
+                String rest = line.substring(key.length()).trim();
+                int sp = rest.indexOf(' ');
+                try {
+                    return Long.parseLong(sp < 0 ? rest : rest.substring(0, sp));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static int count(Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path ignored : entries) n++;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,137 @@
+package io.contextlab.servers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A model running as its own process, as the load driver needs it: Java models in a fresh JVM
+ * (so each has its own heap, threads and /proc entry), the C models as their programs, nginx as
+ * its master. Output goes to a log file; readiness is a real GET answered 200, the same test for
+ * every server.
+ */
+final class ServerProcess implements AutoCloseable {
+    /** JVM options of the Java models: a bounded heap on a shared machine, nothing tuned. */
+    static final List<String> JAVA_OPTIONS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC");
+
+    final Models model;
+    final List<String> command;
+    final Process process;
+    final long startupMillis;
+
+    private ServerProcess(Models model, List<String> command, Process process, long startupMillis) {
+        this.model = model;
+        this.command = command;
+        this.process = process;
+        this.startupMillis = startupMillis;
+    }
+
+    static List<String> command(Models model, Settings s, int port, Path workDir) throws IOException {
+        long idleMs = s.idleTimeoutMillis();
+        List<String> cmd = new ArrayList<>();
+        switch (model.kind) {
+            case JAVA -> {
+                cmd.add(s.java());
+                cmd.addAll(JAVA_OPTIONS);
+                cmd.add("-cp");
+                cmd.add(s.jar().toString());
+                cmd.add(Main.class.getName());
+                cmd.add("serve");
+                cmd.add(model.id());
+                cmd.add("--port=" + port);
+                cmd.add("--idle-timeout-ms=" + idleMs);
+                cmd.add("--workers=" + (model == Models.REUSEPORT ? s.loops() : s.poolWorkers()));
+            }
+            case C -> {
+                cmd.add(s.nativeDir().resolve(model == Models.FORK ? "fork_server" : "prefork_server").toString());
+                cmd.add("--port=" + port);
+                cmd.add("--idle-timeout-ms=" + idleMs);
+                if (model == Models.PREFORK) cmd.add("--workers=" + s.poolWorkers());
+            }
+            case REFERENCE -> cmd.addAll(NginxReference.prepare(workDir.resolve("nginx"), port, s.loops(),
+                    Math.max(1, idleMs / 1000)));
+        }
+        return cmd;
+    }
+
+    static ServerProcess start(Models model, List<String> command, int port, Path log) throws IOException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            if (answers200(port)) {
+                return new ServerProcess(model, command, p, (System.nanoTime() - t0) / 1_000_000);
+            }
+            if (!p.isAlive()) {
+                throw new IOException(model.id() + " exited with " + p.exitValue() + " before serving (see " + log + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IOException(model.id() + " did not answer on port " + port + " within 20 s (see " + log + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting " + model.id());
+            }
+        }
+    }
+
+    /** One GET with Connection: close; true if the status line says 200. */
+    static boolean answers200(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(ServerConfig.LOOPBACK, port), 500);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(12);
+            return new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * SIGTERM, then up to 15 s for a clean exit (the servers close their connections and reap
+     * their children), then SIGKILL to the process and anything it left behind.
+     *
+     * @return the exit code, or -1 if it had to be killed
+     */
+    int stop() {
+        List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (process.waitFor(15, TimeUnit.SECONDS)) {
+                family.forEach(ProcessHandle::destroyForcibly);      // nothing, if it reaped them
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        family.forEach(ProcessHandle::destroyForcibly);
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) stop();
+    }
+}
