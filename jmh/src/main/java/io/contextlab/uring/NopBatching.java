@@ -33,14 +33,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * metric `syscallsPerOp` is counted, outside the timed region, with the kernel's
  * raw_syscalls:sys_enter tracepoint: 1/n for nopPerEnter, ~0 for SQPOLL, 1 for getppid.
  *
- * Pinning: the benchmark thread on CPU 0, the SQ thread bound to CPU 1 (IORING_SETUP_SQ_AFF):
- * the submitter spins on the completion ring, and on one CPU it spins while the SQ thread waits
- * for that very CPU. Measured here: both on CPU 0 cost ~8 ms per NOP (they take turns by
- * scheduler slice). Without SQ_AFF, Linux 6.18 starts the SQ thread with its creator's affinity,
- * so a pinned creator drags it onto its own CPU: the binding must be explicit. SQPOLL's time per op is the submitter's; the SQ thread burns the other
- * CPU the whole time (the secondary metric `sqThreadCpuShare` says how much of it). Where the
- * kernel refuses SQPOLL the setup fails with the reason (JMH prints it and goes on), and every
- * other benchmark of this class records `sqpollAvailable` = 0.
+ * Pinning, for nopSqpoll only: the benchmark thread on CPU 0, the SQ thread bound to CPU 1
+ * (IORING_SETUP_SQ_AFF). The submitter spins on the completion ring; on one CPU it would spin
+ * while the SQ thread waits for that very CPU. Measured here: both on CPU 0 cost ~8 ms per NOP
+ * (they take turns by scheduler slice). Without SQ_AFF, Linux 6.18 starts the SQ thread with its
+ * creator's affinity, so a pinned creator drags it onto its own CPU: the binding must be
+ * explicit. SQPOLL's time per op is the submitter's; the SQ thread burns the other CPU the whole
+ * time (the secondary metric `sqThreadCpuShare` says how much of it), and on a shared machine it
+ * is preempted like any thread, which shows as microseconds per op. Where the kernel refuses
+ * SQPOLL the setup fails with the reason (JMH prints it and goes on), and every other benchmark
+ * of this class records `sqpollAvailable` = 0. The other benchmarks stay unpinned: they are one
+ * thread each, and a pinned thread cannot move away from another program pinned to its CPU.
  *
  * Pitfalls avoided: one Java->native crossing per op would dwarf a NOP, so each invocation runs
  * OPS operations in C (@OperationsPerInvocation); the C loops check every completion and return
@@ -74,8 +77,8 @@ public class NopBatching {
     public void open(org.openjdk.jmh.infra.BenchmarkParams params) {
         // Counted before pinning: HotSpot's processor count is the calling thread's affinity.
         boolean twoCpus = Runtime.getRuntime().availableProcessors() > 1;
-        Affinity.pinCurrentThread(SUBMITTER_CPU);
         boolean sqpoll = params.getBenchmark().endsWith(".nopSqpoll");
+        if (sqpoll) Affinity.pinCurrentThread(SUBMITTER_CPU);
         ring = Uring.open(512);
         try {
             sqpollRing = Uring.openSqpoll(512, SQ_THREAD_CPU);
@@ -102,8 +105,10 @@ public class NopBatching {
     @TearDown(Level.Trial)
     public void close() {
         ring.close();
-        if (sqpollRing != null) sqpollRing.close();
-        Affinity.unpinCurrentThread();
+        if (sqpollRing != null) {
+            sqpollRing.close();
+            Affinity.unpinCurrentThread();
+        }
     }
 
     @Setup(Level.Iteration)
