@@ -57,6 +57,14 @@ WIRING = {
     "jdk_selector": r"epoll\.Selector\w*\.",
     # sched suite (issue 6's run-queue experiment, secondary metrics from EbpfProfiler: ebpf.*)
     "runqueue_handoff": r"sched\.RunQueueHandoff\.handoff$",
+    # uring suite (issue 9): NOPs per io_uring_enter and under SQPOLL, small reads, file reads on
+    # virtual threads (their secondary metrics carry the epoll EPERM and the carrier count)
+    "uring_nop": r"uring\.NopBatching\.nopPerEnter$",
+    "uring_sqpoll": r"uring\.NopBatching\.nopSqpoll$",
+    "uring_getppid": r"uring\.NopBatching\.getppid$",
+    "uring_nop_all": r"uring\.NopBatching\.",
+    "uring_reads": r"uring\.SmallReads\.",
+    "vthread_file_reads": r"uring\.VirtualThreadFileReads\.",
 }
 
 # Spellings accepted for each JMH parameter / secondary metric.
@@ -70,6 +78,7 @@ PARAMS = {
     "m": ("background", "m", "runnable"),
     "style": ("style",),
     "cpus": ("cpus", "placement"),
+    "source": ("source",),
 }
 METRICS = {  # regexes tried in order; the first that matches any row wins
     "syscalls": (r"^syscallsPerSwitch$", r"syscall"),
@@ -80,6 +89,10 @@ METRICS = {  # regexes tried in order; the first that matches any row wins
     "registered": (r"^registeredFds$",),
     "kernel_wakeups": (r"^kernelWakeups$", r"^wakeups$"),
     "connections": (r"^connections$",),
+    "syscalls_per_op": (r"^syscallsPerOp$",),
+    "carriers": (r"^carrierThreads$",),
+    "parallelism": (r"^carrierParallelism$",),
+    "epoll_file_errno": (r"^epollAddRegularFileErrno$",),
 }
 
 
@@ -617,6 +630,82 @@ def fork_slower(ev):
                    f"thread/fork over {len(common)} concurrencies, {ratios.iloc[0]:.1f}x to {ratios.iloc[-1]:.1f}x; "
                    "wrk keeps connections alive, so a fork per connection is paid once per connection, "
                    "not per request as in the article's server")
+
+
+# --- uring --------------------------------------------------------------------------------------
+
+EPERM = 1
+
+
+def _metric_values(ev, what, key):
+    """{benchmark method -> [(batch n or None, per-iteration value)]} of a secondary metric."""
+    m = ev.metric(what, key)
+    out = {}
+    if m.empty:
+        return out
+    nc = col(m, "n")
+    for _, r in m.iterrows():
+        v = r["value"]
+        if v == v:
+            n = float(r[nc]) if nc and r[nc] == r[nc] else None
+            out.setdefault(r["method"], []).append((n, float(v)))
+    return out
+
+
+@claim("readiness-vs-completion")
+def readiness_vs_completion(ev):
+    rows = ev.rows("uring_nop")
+    nc = col(rows, "n") if not rows.empty else None
+    if rows.empty or nc is None:
+        return ev.missing("readiness-vs-completion", "uring", "uring_nop")
+    rows = rows.assign(batch=numeric(rows[nc])).dropna(subset=["batch"])
+    top = rows[rows["batch"] == rows["batch"].max()].sort_values("score").iloc[0]
+    n = float(top["batch"])
+    calls = [v for b, v in _metric_values(ev, "uring_nop", "syscalls_per_op").get("nopPerEnter", []) if b == n]
+    g = ev.one("uring_getppid") or ev.one("getppid")
+    per_op = calls[0] if calls else None
+    extras = []
+    sq = _metric_values(ev, "uring_sqpoll", "syscalls_per_op").get("nopSqpoll", [])
+    if sq:
+        extras.append(f"SQPOLL: {max(v for _, v in sq):.3g} syscalls/op")
+    reads = ev.rows("uring_reads")
+    sc = col(reads, "source") if not reads.empty else None
+    if sc:
+        f = reads[reads[sc].astype(str) == "file"].set_index("method")["score"]
+        if {"read", "uringBatched"} <= set(f.index):
+            extras.append(f"4 KiB page-cache reads, batched io_uring / read(): {f['uringBatched'] / f['read']:.2f}")
+    where = f"{top['name']}[n={n:g}]: {top['score']:.1f} ns/op"
+    if g is not None:
+        where += f" vs getppid {g[0]:.1f} ns"
+    detail = "; ".join([where] + extras)
+    if per_op is None:
+        return Verdict("readiness-vs-completion", NOT, top["score"], _err(top["error"]), "ns/op",
+                       detail + "; no syscall count recorded (syscallsPerOp)")
+    cheaper = g is not None and top["score"] < g[0]
+    verdict = FAILS if per_op >= 1 else HOLDS if per_op <= 1.5 / n and cheaper else PARTLY
+    return Verdict("readiness-vs-completion", verdict, per_op, float("nan"), "syscalls/op", detail)
+
+
+@claim("epoll-no-regular-files")
+def epoll_no_regular_files(ev):
+    errnos = [v for vs in _metric_values(ev, "vthread_file_reads", "epoll_file_errno").values() for _, v in vs]
+    if not errnos:
+        return ev.missing("epoll-no-regular-files", "uring", "vthread_file_reads")
+    errno = errnos[0]
+    carriers = {m: max(v for _, v in vs) for m, vs in _metric_values(ev, "vthread_file_reads", "carriers").items()}
+    parallelism = [v for vs in _metric_values(ev, "vthread_file_reads", "parallelism").values() for _, v in vs]
+    p = max(parallelism) if parallelism else None
+    grew = [m for m, c in carriers.items() if m.startswith("file") and p is not None and c > p]
+    detail = (f"epoll_ctl(ADD) of a regular file: {'EPERM' if errno == EPERM else 'accepted' if errno == 0 else f'errno {errno:g}'}; "
+              + ", ".join(f"{m} {c:g}" for m, c in sorted(carriers.items()))
+              + (f" carriers (parallelism {p:g})" if p is not None else " carriers"))
+    if errno == 0:
+        verdict = FAILS
+    elif errno == EPERM:
+        verdict = HOLDS if grew else PARTLY
+    else:
+        verdict = PARTLY
+    return Verdict("epoll-no-regular-files", verdict, errno, float("nan"), "errno (1 = EPERM)", detail)
 
 
 # --- the table ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import json
 import math
 import os
 
-ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers")
+ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers", "uring")
 
 
 def _secondary(value, unit):
@@ -129,6 +129,23 @@ def results_for(suite):
                         secondary={"ebpf.traced": (1.0, "bool"), "ebpf.nr_running.mean": (bg / 2.0 + 1, "tasks"),
                                    "ebpf.runqlat.p99": (1000.0 * (bg + 1), "ns"),
                                    "ebpf.cswitch.voluntary/op": (1.0, "#/op")})
+    elif suite == "uring":
+        for n in (1, 8, 64, 512):
+            add(p + "NopBatching.baselineEmptyLoop", 0.7, params={"n": n}, secondary={"sqpollAvailable": (1.0, "boolean")})
+            add(p + "NopBatching.getppid", 120.0, params={"n": n}, secondary={"sqpollAvailable": (1.0, "boolean")})
+            add(p + "NopBatching.nopPerEnter", 60.0 + 250.0 / n, params={"n": n},
+                secondary={"sqpollAvailable": (1.0, "boolean"), "syscallsPerOp": (1.0 / n, "syscalls/op")})
+            add(p + "NopBatching.nopSqpoll", 60.0 + 500.0 / n, params={"n": n},
+                secondary={"sqpollAvailable": (1.0, "boolean"), "syscallsPerOp": (0.0, "syscalls/op"),
+                           "sqThreadCpuShare": (0.95, "CPU")})
+        for source, base in (("devZero", 120.0), ("pipe", 200.0), ("file", 400.0)):
+            add(p + "SmallReads.read", base, params={"source": source})
+            add(p + "SmallReads.uringOneAtATime", base * 2, params={"source": source})
+            add(p + "SmallReads.uringBatched", base * 1.1, params={"source": source})
+        for method, v, carriers in (("memoryCopy", 300.0, 2), ("fileRead", 1200.0, 2), ("fileReadDirect", 15000.0, 130)):
+            add(p + "VirtualThreadFileReads." + method, v,
+                secondary={"carrierThreads": (float(carriers), "threads"), "carrierParallelism": (2.0, "threads"),
+                           "epollAddRegularFileErrno": (1.0, "errno")})
     return out
 
 

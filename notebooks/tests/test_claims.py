@@ -58,6 +58,8 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(t["epoll-ctl-log-n"], claims.HOLDS)
         self.assertEqual(t["poll-select-scan"], claims.HOLDS)
         self.assertEqual(t["accept-wakes-one"], claims.HOLDS)
+        self.assertEqual(t["readiness-vs-completion"], claims.HOLDS)  # 1/512 syscalls/op, 60 ns < getppid
+        self.assertEqual(t["epoll-no-regular-files"], claims.HOLDS)   # EPERM, O_DIRECT reads grow the carriers
         self.assertEqual(t["cfs-log-m"], claims.HOLDS)
         self.assertEqual(t["fork-10x-slower"], claims.HOLDS)
         self.assertEqual(t["epoll-wait-ready"], claims.HOLDS)

@@ -14,6 +14,7 @@ enum Models {
     SELECTOR(Kind.JAVA, "one NIO Selector thread: callbacks and a per-connection state machine"),
     REUSEPORT(Kind.JAVA, "one Selector loop per core, each with its own SO_REUSEPORT listener"),
     VIRTUAL(Kind.JAVA, "virtual thread per connection (blocking code, JDK poller underneath)"),
+    URING(Kind.C, "one io_uring loop: multishot accept, multishot receive into provided buffers, completions not readiness (C)"),
     NGINX(Kind.REFERENCE, "nginx (Debian), one worker per core, reuseport: the outside reference");
 
     enum Kind { JAVA, C, REFERENCE }
@@ -38,7 +39,7 @@ enum Models {
             case SELECTOR -> new SelectorServer(config);
             case REUSEPORT -> new ReusePortSelectorServer(config);
             case VIRTUAL -> new VirtualThreadServer(config);
-            case FORK, PREFORK, NGINX -> throw new IllegalArgumentException(
+            case FORK, PREFORK, URING, NGINX -> throw new IllegalArgumentException(
                     id() + " is not a Java model: the driver starts it as its own program");
         };
     }

@@ -50,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
                 cmd.add("--workers=" + (model == Models.REUSEPORT ? s.loops() : s.poolWorkers()));
             }
             case C -> {
-                cmd.add(s.nativeDir().resolve(model == Models.FORK ? "fork_server" : "prefork_server").toString());
+                cmd.add(s.nativeDir().resolve(model.id() + "_server").toString());
                 cmd.add("--port=" + port);
                 cmd.add("--idle-timeout-ms=" + idleMs);
                 if (model == Models.PREFORK) cmd.add("--workers=" + s.poolWorkers());

@@ -16,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The C fork-per-connection and prefork servers: the same behaviour as the Java models, and on
- * SIGTERM the server exits 0 having taken every child down and reaped it (none is left alive or
- * as a zombie).
+ * The C fork-per-connection, prefork and io_uring servers: the same behaviour as the Java models,
+ * and on SIGTERM the server exits 0 having taken every child down and reaped it (none is left
+ * alive or as a zombie). The io_uring server has no children (one thread, one ring): for it the
+ * SIGTERM with connections open must simply end in exit 0.
  */
 class CServersTest {
     private static Path binary(String name) {
@@ -29,7 +30,7 @@ class CServersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fork_server", "prefork_server"})
+    @ValueSource(strings = {"fork_server", "prefork_server", "uring_server"})
     void servesCorrectlyAndReapsEveryChildOnSigterm(String name) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(binary(name).toString(), "--port=0",
                 "--idle-timeout-ms=" + ModelBehaviour.IDLE_TIMEOUT_MS));
@@ -55,7 +56,7 @@ class CServersTest {
                 a.getInputStream().read();
                 b.getInputStream().read();           // both answered: their children exist now
                 List<ProcessHandle> children = server.descendants().toList();
-                assertFalse(children.isEmpty(), "no child process while connections are open");
+                if (!name.startsWith("uring")) assertFalse(children.isEmpty(), "no child process while connections are open");
                 server.destroy();                    // SIGTERM
                 assertTrue(server.waitFor(20, TimeUnit.SECONDS), name + " did not exit after SIGTERM");
                 assertEquals(0, server.exitValue());
