@@ -279,6 +279,24 @@ static int wait_accepted(struct herd *h, int64_t target, int64_t deadline) {
 }
 
 /*
+ * A connect refused during the handshake (RST instead of SYN-ACK: seen on a heavily loaded
+ * machine) never reached any waiter's accept queue, so trying again with a fresh socket leaves
+ * every count intact. Bounded: three attempts, then the error goes to the caller.
+ */
+static int connect_with_retry(const struct sockaddr_in *addr) {
+    int err = 0;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return -errno;
+        if (connect(fd, (const struct sockaddr *) addr, sizeof *addr) == 0) return fd;
+        err = -errno;
+        close(fd);
+        if (err != -ECONNRESET && err != -ECONNREFUSED) break;
+    }
+    return err;
+}
+
+/*
  * One round: `connections` connections, one at a time, each followed by gap_us of quiet. Fills
  * out[] (OUT_* above, then k per-waiter accept counts) with this round's deltas.
  * Returns 0, or -errno / -ETIMEDOUT if a connection was not accepted within timeout_ms.
@@ -298,10 +316,9 @@ int cl_herd_round(struct herd *h, int connections, int gap_us, int timeout_ms, i
     int64_t base = atomic_load(&h->accepted);
     int err = 0;
     for (int c = 0; c < connections; c++) {
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return -errno;
         int64_t t0 = now_ns();
-        if (connect(fd, (struct sockaddr *) &h->addr, sizeof h->addr) != 0) { err = -errno; close(fd); return err; }
+        int fd = connect_with_retry(&h->addr);
+        if (fd < 0) return fd;
         err = wait_accepted(h, base + c + 1, t0 + (int64_t) timeout_ms * 1000000);
         latency += now_ns() - t0;
         close_now(fd);
