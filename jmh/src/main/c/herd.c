@@ -279,19 +279,22 @@ static int wait_accepted(struct herd *h, int64_t target, int64_t deadline) {
 }
 
 /*
- * A connect refused during the handshake (RST instead of SYN-ACK: seen on a heavily loaded
- * machine) never reached any waiter's accept queue, so trying again with a fresh socket leaves
- * every count intact. Bounded: three attempts, then the error goes to the caller.
+ * Connects to the herd's listener. Two failures are not what they seem:
+ * - ECONNRESET: the handshake completed, a waiter accepted the connection and reset it (the
+ *   waiters close with SO_LINGER 0) before this thread came back from connect(). It was
+ *   accepted: return the socket and let wait_accepted() confirm it.
+ * - ECONNREFUSED: the SYN was answered with a reset (seen under heavy load); no waiter saw it,
+ *   so a fresh socket tries again, at most three times.
  */
-static int connect_with_retry(const struct sockaddr_in *addr) {
+static int connect_to_herd(const struct sockaddr_in *addr) {
     int err = 0;
     for (int attempt = 0; attempt < 3; attempt++) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) return -errno;
-        if (connect(fd, (const struct sockaddr *) addr, sizeof *addr) == 0) return fd;
+        if (connect(fd, (const struct sockaddr *) addr, sizeof *addr) == 0 || errno == ECONNRESET) return fd;
         err = -errno;
         close(fd);
-        if (err != -ECONNRESET && err != -ECONNREFUSED) break;
+        if (err != -ECONNREFUSED) break;
     }
     return err;
 }
@@ -317,7 +320,7 @@ int cl_herd_round(struct herd *h, int connections, int gap_us, int timeout_ms, i
     int err = 0;
     for (int c = 0; c < connections; c++) {
         int64_t t0 = now_ns();
-        int fd = connect_with_retry(&h->addr);
+        int fd = connect_to_herd(&h->addr);
         if (fd < 0) return fd;
         err = wait_accepted(h, base + c + 1, t0 + (int64_t) timeout_ms * 1000000);
         latency += now_ns() - t0;
