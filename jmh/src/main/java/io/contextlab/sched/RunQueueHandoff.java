@@ -82,9 +82,8 @@ public class RunQueueHandoff {
 
     @Setup(Level.Trial)
     public void start() {
-        if (Runtime.getRuntime().availableProcessors() < 2 && placement.equals("twoCpus")) {
-            throw new IllegalStateException("placement=twoCpus needs two CPUs; this JVM sees one");
-        }
+        int[] cpusUsed = placement.equals("sameCpu") ? new int[] {0} : new int[] {0, 1};
+        Affinity.requireCpus("RunQueueHandoff placement=" + placement, cpusUsed);
         running = true;
         main = Thread.currentThread();
         Affinity.pinCurrentThread(0);

@@ -58,10 +58,7 @@ public class NativePingPong {
 
     @Setup(Level.Trial)
     public void start() {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            throw new IllegalStateException("NativePingPong needs CPUs 0 and 1; this JVM sees "
-                    + Runtime.getRuntime().availableProcessors() + " CPU(s)");
-        }
+        Affinity.requireCpus("NativePingPong", 0, 1);
         Affinity.pinCurrentThread(0);
         pingPong = PingPong.start(kind, cpus.equals("same") ? 0 : 1);
     }

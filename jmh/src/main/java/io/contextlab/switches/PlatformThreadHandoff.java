@@ -55,10 +55,7 @@ public class PlatformThreadHandoff {
 
     @Setup(Level.Trial)
     public void start() {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            throw new IllegalStateException("PlatformThreadHandoff needs CPUs 0 and 1; this JVM sees "
-                    + Runtime.getRuntime().availableProcessors() + " CPU(s)");
-        }
+        Affinity.requireCpus("PlatformThreadHandoff", 0, 1);
         Affinity.pinCurrentThread(0);
         int partnerCpu = cpus.equals("same") ? 0 : 1;
         partner = TokenPartner.start(protocol, Thread.ofPlatform().name("pong").daemon(),

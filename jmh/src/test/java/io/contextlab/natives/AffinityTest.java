@@ -25,4 +25,23 @@ class AffinityTest {
         Thread.ofPlatform().start(task);
         task.get();
     }
+
+    @Test
+    void unpinningRestoresEveryCpuOfTheProcessNotJustTheLastOne() throws Exception {
+        int[] before = Affinity.currentThreadCpus();
+        var task = new java.util.concurrent.FutureTask<int[]>(() -> {
+            Affinity.pinCurrentThread(0);
+            Affinity.unpinCurrentThread();
+            return Affinity.currentThreadCpus();
+        });
+        Thread.ofPlatform().start(task);
+        assertArrayEquals(before, task.get());
+    }
+
+    @Test
+    void requiringACpuTheProcessLacksSaysWhoNeedsIt() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Affinity.requireCpus("SomeBenchmark", 0, 4095));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("SomeBenchmark needs CPUs [0, 4095]"));
+    }
 }
