@@ -72,8 +72,6 @@ public final class Epoll {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = NativeLibrary.libc("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_PWAIT2 = NativeLibrary.libc("epoll_pwait2",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle EVENTFD = NativeLibrary.libc("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = NativeLibrary.libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READ = NativeLibrary.libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -253,50 +251,6 @@ public final class Epoll {
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
-    }
-
-    /**
-     * epoll_ctl through a caller-owned scratch segment of EPOLL_EVENT_BYTES (no allocation, for a
-     * runtime that re-arms an interest on every wait); returns 0 or -1.
-     */
-    public static int ctl(int epfd, int op, int fd, int events, long tag, MemorySegment scratch) {
-        scratch.set(JAVA_INT_UNALIGNED, 0, events);
-        scratch.set(JAVA_LONG.withByteAlignment(1), 4, tag);
-        try {
-            return (int) EPOLL_CTL.invokeExact(epfd, op, fd, scratch);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    /**
-     * epoll_pwait2 (Linux 5.11): the timeout is a timespec, so a sleep queue can wait to the
-     * microsecond instead of epoll_wait's millisecond. events: a caller-owned array of maxevents
-     * struct epoll_event; timeoutNanos < 0 waits for ever, 0 polls. `timespec`: a caller-owned
-     * 16-byte scratch segment. Returns the number of events, or -1 (EINTR included).
-     */
-    public static int pwait2(int epfd, MemorySegment events, int maxevents, long timeoutNanos, MemorySegment timespec) {
-        MemorySegment timeout = MemorySegment.NULL;
-        if (timeoutNanos >= 0) {
-            timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-            timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
-            timeout = timespec;
-        }
-        try {
-            return (int) EPOLL_PWAIT2.invokeExact(epfd, events, maxevents, timeout, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    /** The tag (data.u64) of the i-th event in an events array filled by {@link #pwait2}. */
-    public static long tagAt(MemorySegment events, int i) {
-        return events.get(JAVA_LONG.withByteAlignment(1), (long) i * EPOLL_EVENT_BYTES + 4);
-    }
-
-    /** The event bits (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP) of the i-th event. */
-    public static int eventsAt(MemorySegment events, int i) {
-        return events.get(JAVA_INT_UNALIGNED, (long) i * EPOLL_EVENT_BYTES);
     }
 
     /** A non-blocking eventfd (EFD_NONBLOCK|EFD_CLOEXEC). */

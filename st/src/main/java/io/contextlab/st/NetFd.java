@@ -1,9 +1,10 @@
 package io.contextlab.st;
 
-import io.contextlab.natives.Epoll;
-import io.contextlab.natives.Sockets;
+import io.contextlab.st.libc.Epoll;
+import io.contextlab.st.libc.Sockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -12,6 +13,10 @@ import java.lang.foreign.ValueLayout;
  * blocking to the coroutine that calls them. Each tries the system call first; on EAGAIN the
  * coroutine parks in the scheduler's IOQ with a one-shot epoll interest (EPOLLIN or EPOLLOUT)
  * and retries when the run loop's epoll wait reports the fd — the other coroutines run meanwhile.
+ *
+ * Reads and writes take an optional timeout, as st_read and st_write do: the coroutine then waits
+ * in IOQ and SLEEPQ at once, and a deadline that comes first fails the call with a
+ * {@link SocketTimeoutException} (wrapped, as every failure here, in an UncheckedIOException).
  *
  * Bytes go through the scheduler's one native buffer (64 KiB): a read copies out of it and a
  * write into it before the next switch point, so one buffer serves every coroutine.
@@ -73,6 +78,15 @@ public final class NetFd implements AutoCloseable {
 
     /** Reads up to len bytes, parking until at least one is there; -1 at end of stream. */
     public int read(byte[] dst, int off, int len) {
+        return read(dst, off, len, -1);
+    }
+
+    /**
+     * As {@link #read(byte[], int, int)}, but fails with a SocketTimeoutException when no byte
+     * has come within timeoutNanos (negative: no timeout).
+     */
+    public int read(byte[] dst, int off, int len, long timeoutNanos) {
+        long deadline = deadline(timeoutNanos);
         MemorySegment buffer = scheduler.ioBuffer;
         long want = Math.min(len, buffer.byteSize());
         for (;;) {
@@ -84,12 +98,22 @@ public final class NetFd implements AutoCloseable {
             }
             if (n == 0) return len == 0 ? 0 : -1;
             if (n != -Sockets.EAGAIN && n != -Sockets.EINTR) throw failure("read", (int) n);
-            scheduler.awaitFd(fd, Epoll.EPOLLIN);
+            if (!scheduler.awaitFd(fd, Epoll.EPOLLIN, deadline)) throw timedOut("read", timeoutNanos);
         }
     }
 
     /** Writes all len bytes, parking whenever the socket's send buffer is full. */
     public void write(byte[] src, int off, int len) {
+        write(src, off, len, -1);
+    }
+
+    /**
+     * As {@link #write(byte[], int, int)}, but fails with a SocketTimeoutException when the
+     * whole write has not gone within timeoutNanos (negative: no timeout) — the write timeout a
+     * blocking java.net.Socket does not have.
+     */
+    public void write(byte[] src, int off, int len, long timeoutNanos) {
+        long deadline = deadline(timeoutNanos);
         MemorySegment buffer = scheduler.ioBuffer;
         while (len > 0) {
             checkOpen();
@@ -100,11 +124,29 @@ public final class NetFd implements AutoCloseable {
                 off += (int) n;
                 len -= (int) n;
             } else if (n == -Sockets.EAGAIN || n == -Sockets.EINTR || n == 0) {
-                scheduler.awaitFd(fd, Epoll.EPOLLOUT);
+                if (!scheduler.awaitFd(fd, Epoll.EPOLLOUT, deadline)) throw timedOut("write", timeoutNanos);
             } else {
                 throw failure("write", (int) n);
             }
         }
+    }
+
+    /** Sends FIN (shutdown SHUT_WR): the peer reads end of stream, and this side can still read. */
+    public void shutdownOutput() {
+        checkOpen();
+        int rc = Sockets.shutdownOutput(scheduler.sockets, fd);
+        if (rc < 0) throw failure("shutdown", rc);
+    }
+
+    private static long deadline(long timeoutNanos) {
+        if (timeoutNanos < 0) return Scheduler.NO_DEADLINE;
+        long deadline = System.nanoTime() + timeoutNanos;
+        return deadline == Scheduler.NO_DEADLINE ? deadline + 1 : deadline;
+    }
+
+    private UncheckedIOException timedOut(String what, long timeoutNanos) {
+        return new UncheckedIOException(new SocketTimeoutException(
+                what + " on fd " + fd + " timed out after " + timeoutNanos / 1_000_000 + " ms"));
     }
 
     private void checkOpen() {

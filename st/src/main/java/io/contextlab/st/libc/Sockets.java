@@ -1,4 +1,4 @@
-package io.contextlab.natives;
+package io.contextlab.st.libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -66,13 +66,15 @@ public final class Sockets {
     private static final MethodHandle CONNECT = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SHUTDOWN = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final int SHUT_WR = 1;
 
     private Sockets() {}
 
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
         // the captured-state segment becomes the handle's first parameter
-        return NativeLibrary.libc(name, descriptor, CAPTURE);
+        return Libc.downcall(name, descriptor, CAPTURE);
     }
 
     /**
@@ -118,7 +120,7 @@ public final class Sockets {
         try {
             return s.fail((int) SOCKET.invokeExact(s.errno, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -127,7 +129,7 @@ public final class Sockets {
         try {
             return s.fail((int) SETSOCKOPT.invokeExact(s.errno, fd, level, option, s.intValue, 4));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -145,7 +147,7 @@ public final class Sockets {
             if (rc == 0) rc = s.fail((int) BIND.invokeExact(s.errno, fd, s.loopback(port), SOCKADDR_IN_BYTES));
             if (rc == 0) rc = s.fail((int) LISTEN.invokeExact(s.errno, fd, backlog));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             close(s, fd);
@@ -161,7 +163,7 @@ public final class Sockets {
             int rc = s.fail((int) GETSOCKNAME.invokeExact(s.errno, fd, s.addr, s.length));
             return rc < 0 ? rc : Short.toUnsignedInt(Short.reverseBytes(s.addr.get(JAVA_SHORT, 2)));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -173,7 +175,7 @@ public final class Sockets {
             if (fd >= 0) setIntOption(s, fd, IPPROTO_TCP, TCP_NODELAY, 1);
             return fd;
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -194,7 +196,7 @@ public final class Sockets {
             }
             return fd;
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -205,7 +207,7 @@ public final class Sockets {
             int rc = s.fail((int) GETSOCKOPT.invokeExact(s.errno, fd, SOL_SOCKET, SO_ERROR, s.intValue, s.length));
             return rc < 0 ? -rc : s.intValue.get(JAVA_INT, 0);
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -214,7 +216,7 @@ public final class Sockets {
         try {
             return s.failLong((long) READ.invokeExact(s.errno, fd, buffer, length));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -223,13 +225,22 @@ public final class Sockets {
         try {
             return s.failLong((long) WRITE.invokeExact(s.errno, fd, buffer, length));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
     /** "Connection reset by peer (errno 104)". */
     public static String describe(int errno) {
-        return Epoll.strerror(errno) + " (errno " + errno + ")";
+        return Libc.strerror(errno) + " (errno " + errno + ")";
+    }
+
+    /** shutdown(fd, SHUT_WR): sends FIN, keeps reading possible; returns 0 or -errno. */
+    public static int shutdownOutput(Scratch s, int fd) {
+        try {
+            return s.fail((int) SHUTDOWN.invokeExact(s.errno, fd, SHUT_WR));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** close(2); returns 0 or -errno. */
@@ -237,7 +248,7 @@ public final class Sockets {
         try {
             return s.fail((int) CLOSE.invokeExact(s.errno, fd));
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 }

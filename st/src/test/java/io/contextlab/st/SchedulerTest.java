@@ -85,6 +85,39 @@ class SchedulerTest {
     }
 
     @Test
+    void runLaterFromAnotherThreadWakesAnIdleLoopAndRunsOnIt() throws Exception {
+        // the loop is idle in epoll_pwait2 (one coroutine waits for a connection that never
+        // comes); another thread's runLater must wake it and run on the scheduler's thread
+        NetFd listener = NetFd.listen(st, 0, 4, false);
+        Thread[] ranOn = new Thread[1];
+        st.spawn(() -> {
+            try {
+                listener.accept();
+                trace.add("accepted");
+            } catch (java.io.UncheckedIOException closed) {
+                trace.add("acceptor woke: listener closed");
+            }
+        });
+        Thread knocker = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            st.runLater(() -> {
+                ranOn[0] = Thread.currentThread();
+                trace.add("stop");
+                listener.close();
+            });
+        });
+        st.run();
+        knocker.join();
+        assertSame(Thread.currentThread(), ranOn[0]);
+        assertEquals(List.of("stop", "acceptor woke: listener closed"), trace);
+        assertTrue(st.idleWaits() >= 1, "the loop never waited: the wake-up was not tested");
+    }
+
+    @Test
     void sleepersWakeInDeadlineOrderNotSpawnOrder() {
         long ms = 1_000_000L;
         long[] naps = {30 * ms, 10 * ms, 20 * ms, 1 * ms, 10 * ms};

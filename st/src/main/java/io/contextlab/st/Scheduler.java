@@ -1,7 +1,7 @@
 package io.contextlab.st;
 
-import io.contextlab.natives.Epoll;
-import io.contextlab.natives.Sockets;
+import io.contextlab.st.libc.Epoll;
+import io.contextlab.st.libc.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -11,8 +11,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
@@ -24,6 +25,8 @@ import jdk.internal.vm.ContinuationScope;
  *   IOQ     - coroutines parked on an fd, keyed by the fd: at most one reader and one writer per
  *             fd (full duplex), under one EPOLLONESHOT interest that is the union of theirs;
  *   SLEEPQ  - coroutines parked until a deadline, earliest first (ties: the earlier sleep first);
+ *             an I/O wait with a timeout sits in IOQ and SLEEPQ at once, and whichever fires
+ *             first takes it out of the other (State Threads' st_read with a timeout);
  *   zombies - joinable coroutines that ended before anyone joined them.
  * Mutex and Condition waiters wait on those objects' own FIFO lists, not here: they are woken
  * only by another coroutine, never by the clock or the kernel.
@@ -43,7 +46,9 @@ import jdk.internal.vm.ContinuationScope;
  *
  * Confinement: one thread runs the scheduler; spawn, the queues and every primitive are used
  * from that thread only (from its coroutines, or before run()). Nothing here is thread-safe, on
- * purpose: that is what the model buys.
+ * purpose: that is what the model buys. The one exception is {@link #runLater}, the door another
+ * thread knocks on (to stop a server, say): an eventfd in the same epoll set, so the run loop
+ * learns of it in the wait it makes anyway.
  */
 public final class Scheduler implements AutoCloseable {
     static final ContinuationScope SCOPE = new ContinuationScope("st");
@@ -59,16 +64,24 @@ public final class Scheduler implements AutoCloseable {
 
     private final ArrayDeque<Coroutine> runq = new ArrayDeque<>();
     private final Map<Integer, FdWaiters> ioq = new HashMap<>();
-    private final PriorityQueue<Coroutine> sleepq = new PriorityQueue<>(BY_DEADLINE);
+    /** A sorted set, not a heap: an I/O wait that completes in time leaves it in O(log n). */
+    private final TreeSet<Coroutine> sleepq = new TreeSet<>(BY_DEADLINE);
     private final Set<Coroutine> zombies = new LinkedHashSet<>();
 
     private final Arena arena = Arena.ofShared();
     final Sockets.Scratch sockets = new Sockets.Scratch(arena);
     final MemorySegment ioBuffer = arena.allocate(IO_BYTES);
-    private final MemorySegment events = arena.allocate((long) Epoll.EPOLL_EVENT_BYTES * MAX_EVENTS);
+    private final MemorySegment events = arena.allocate((long) Epoll.EVENT_BYTES * MAX_EVENTS);
+    private final MemorySegment counter = arena.allocate(8);
     private final MemorySegment timespec = arena.allocate(16);
-    private final MemorySegment ctlEvent = arena.allocate(Epoll.EPOLL_EVENT_BYTES);
+    private final MemorySegment ctlEvent = arena.allocate(Epoll.EVENT_BYTES);
     private final int epfd;
+    /** Written by {@link #runLater} from any thread; registered level-triggered under WAKEUP_TAG. */
+    private final int wakeupFd;
+    private static final long WAKEUP_TAG = -1;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** Guards wakeupFd against a runLater racing close() (a closed fd number can be reused). */
+    private final Object wakeupLock = new Object();
     /** fds that have an epoll registration (armed or disarmed by EPOLLONESHOT): the next wait is a MOD. */
     private final Set<Integer> registered = new HashSet<>();
 
@@ -97,6 +110,13 @@ public final class Scheduler implements AutoCloseable {
 
     public Scheduler() {
         epfd = Epoll.create();
+        wakeupFd = Epoll.eventfd();
+        if (Epoll.ctl(epfd, Epoll.CTL_ADD, wakeupFd, Epoll.EPOLLIN, WAKEUP_TAG, ctlEvent) != 0) {
+            Epoll.close(wakeupFd);
+            Epoll.close(epfd);
+            arena.close();
+            throw new IllegalStateException("epoll_ctl ADD of the wake-up eventfd failed");
+        }
     }
 
     // ---- creating and running coroutines ---------------------------------------------------
@@ -109,6 +129,21 @@ public final class Scheduler implements AutoCloseable {
     /** A coroutine someone will {@link #join}: when it ends before that, it waits among the zombies. */
     public Coroutine spawnJoinable(Runnable task) {
         return spawn(task, true);
+    }
+
+    /**
+     * The one call any thread may make: runs task as a new coroutine of this scheduler, soon.
+     * It is seen at the run loop's next epoll wait or poll (at once when the loop is idle), and
+     * only while run() runs; a scheduler with nothing left alive returns from run() without it.
+     */
+    public void runLater(Runnable task) {
+        synchronized (wakeupLock) {
+            if (closed) throw new IllegalStateException("this scheduler is closed");
+            inbox.add(task);
+            try (Arena call = Arena.ofConfined()) {
+                Epoll.signal(wakeupFd, call.allocate(8));
+            }
+        }
     }
 
     private Coroutine spawn(Runnable task, boolean joinable) {
@@ -162,21 +197,26 @@ public final class Scheduler implements AutoCloseable {
         sinceLastPoll = 0;
         if (maxWaitNanos < 0 && ioq.isEmpty() && sleepq.isEmpty()) throw deadlock();
         long timeout = maxWaitNanos;
-        if (timeout < 0 && !sleepq.isEmpty()) timeout = Math.max(0, sleepq.peek().deadline - System.nanoTime());
+        if (timeout < 0 && !sleepq.isEmpty()) timeout = Math.max(0, sleepq.first().deadline - System.nanoTime());
         if (timeout != 0) idleWaits++;
         int n = Epoll.pwait2(epfd, events, MAX_EVENTS, timeout, timespec);
         for (int i = 0; i < n; i++) {
-            int fd = (int) Epoll.tagAt(events, i);
+            long tag = Epoll.tagAt(events, i);
+            if (tag == WAKEUP_TAG) {
+                takeInbox();
+                continue;
+            }
+            int fd = (int) tag;
             int ready = Epoll.eventsAt(events, i);
             FdWaiters w = ioq.get(fd);
             if (w == null) continue;
             boolean failed = (ready & (Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0;
             if (w.reader != null && (failed || (ready & Epoll.EPOLLIN) != 0)) {
-                makeRunnable(w.reader);
+                wakeFromIo(w.reader);
                 w.reader = null;
             }
             if (w.writer != null && (failed || (ready & Epoll.EPOLLOUT) != 0)) {
-                makeRunnable(w.writer);
+                wakeFromIo(w.writer);
                 w.writer = null;
             }
             if (w.interest() == 0) ioq.remove(fd);
@@ -188,7 +228,33 @@ public final class Scheduler implements AutoCloseable {
     private void checkClock() {
         if (sleepq.isEmpty()) return;
         long now = System.nanoTime();
-        while (!sleepq.isEmpty() && sleepq.peek().deadline - now <= 0) makeRunnable(sleepq.poll());
+        while (!sleepq.isEmpty() && sleepq.first().deadline - now <= 0) {
+            Coroutine c = sleepq.pollFirst();
+            c.hasDeadline = false;
+            if (c.state == Coroutine.State.IO_WAIT) timeOutIo(c);
+            makeRunnable(c);
+        }
+    }
+
+    /** An I/O wait whose deadline passed first: it leaves IOQ (the one-shot interest may still fire; it finds nobody). */
+    private void timeOutIo(Coroutine c) {
+        c.timedOut = true;
+        FdWaiters w = ioq.get(c.waitFd);
+        if (w == null) return;
+        if (w.reader == c) w.reader = null;
+        if (w.writer == c) w.writer = null;
+        if (w.interest() == 0) ioq.remove(c.waitFd);
+    }
+
+    /** An I/O wait that the fd ended first: it leaves SLEEPQ if it had a deadline there. */
+    private void wakeFromIo(Coroutine c) {
+        if (c.hasDeadline) sleepq.remove(c);
+        makeRunnable(c);
+    }
+
+    private void takeInbox() {
+        Epoll.drain(wakeupFd, counter);
+        for (Runnable task; (task = inbox.poll()) != null; ) spawn(task, false);
     }
 
     private IllegalStateException deadlock() {
@@ -247,10 +313,9 @@ public final class Scheduler implements AutoCloseable {
             yieldNow();
             return;
         }
-        me.deadline = System.nanoTime() + nanos;
-        me.sleepOrder = sleeps++;
-        sleepq.add(me);
+        enterSleepq(me, System.nanoTime() + nanos);
         park(me, Coroutine.State.SLEEPING);
+        me.hasDeadline = false;
     }
 
     /**
@@ -273,12 +338,34 @@ public final class Scheduler implements AutoCloseable {
         if (target.failure != null) throw new IllegalStateException(target.name + " failed: " + target.failure, target.failure);
     }
 
+    private void enterSleepq(Coroutine c, long deadline) {
+        c.deadline = deadline;
+        c.sleepOrder = sleeps++;
+        c.hasDeadline = true;
+        sleepq.add(c);
+    }
+
     /**
      * Parks the running coroutine in IOQ until fd reports one of `interest` (EPOLLIN, EPOLLOUT);
      * errors and hang-ups wake it too (the next read or write says which). One reader and one
      * writer per fd at a time.
      */
     void awaitFd(int fd, int interest) {
+        awaitFd(fd, interest, NO_DEADLINE, false);
+    }
+
+    /** A deadline (System.nanoTime) that never passes: no SLEEPQ entry. */
+    static final long NO_DEADLINE = Long.MIN_VALUE;
+
+    /**
+     * As {@link #awaitFd(int, int)}, but also in SLEEPQ until `deadline` (System.nanoTime) when
+     * there is one: returns false if the deadline came first, true if the fd did.
+     */
+    boolean awaitFd(int fd, int interest, long deadline) {
+        return awaitFd(fd, interest, deadline, deadline != NO_DEADLINE);
+    }
+
+    private boolean awaitFd(int fd, int interest, long deadline, boolean timed) {
         Coroutine me = current();
         FdWaiters w = ioq.computeIfAbsent(fd, k -> new FdWaiters());
         boolean read = interest == Epoll.EPOLLIN;
@@ -294,7 +381,12 @@ public final class Scheduler implements AutoCloseable {
             if (w.interest() == 0) ioq.remove(fd);
             throw e;
         }
+        me.waitFd = fd;
+        me.timedOut = false;
+        if (timed) enterSleepq(me, deadline);
         park(me, Coroutine.State.IO_WAIT);
+        me.hasDeadline = false;
+        return !me.timedOut;
     }
 
     private void arm(int fd, int interest) {
@@ -309,8 +401,8 @@ public final class Scheduler implements AutoCloseable {
     void forget(int fd) {
         if (registered.remove(fd)) Epoll.ctl(epfd, Epoll.CTL_DEL, fd, 0, 0, ctlEvent);
         FdWaiters w = ioq.remove(fd);
-        if (w != null && w.reader != null) makeRunnable(w.reader);
-        if (w != null && w.writer != null) makeRunnable(w.writer);
+        if (w != null && w.reader != null) wakeFromIo(w.reader);
+        if (w != null && w.writer != null) wakeFromIo(w.writer);
     }
 
     // ---- observation and shutdown -----------------------------------------------------------
@@ -318,6 +410,11 @@ public final class Scheduler implements AutoCloseable {
     /** Coroutines spawned and not yet ended. */
     public int live() {
         return live;
+    }
+
+    /** Coroutines in SLEEPQ: sleeping, or waiting for I/O with a timeout. */
+    public int sleeping() {
+        return sleepq.size();
     }
 
     /** Joinable coroutines that ended and wait to be joined. */
@@ -352,12 +449,16 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         if (closed) return;
         if (runner != null) throw new IllegalStateException("close() while run() runs: let the coroutines end first");
-        closed = true;
+        synchronized (wakeupLock) {
+            closed = true;
+            Epoll.close(wakeupFd);
+        }
         for (NetFd fd : List.copyOf(open)) fd.close();
         runq.clear();
         ioq.clear();
         sleepq.clear();
         zombies.clear();
+        inbox.clear();
         Epoll.close(epfd);
         arena.close();
     }

@@ -22,6 +22,11 @@ public final class Coroutine {
     /** SLEEPQ order: deadline (System.nanoTime), then the order the sleeps began. */
     long deadline;
     long sleepOrder;
+    /** In SLEEPQ now (a sleep, or an I/O wait with a timeout). */
+    boolean hasDeadline;
+    /** The fd of the current or last I/O wait, and whether its deadline came first. */
+    int waitFd = -1;
+    boolean timedOut;
     /** The coroutine waiting in join() for this one to end. */
     Coroutine joiner;
     /** What its task threw; join() rethrows it, the scheduler's run() does for unjoinable ones. */
