@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Entry point of servers.jar.
  * <pre>
- *   java -jar servers.jar serve &lt;thread|pool|selector|reuseport|virtual&gt; [--port=P] [--idle-timeout-ms=N] [--workers=N]
+ *   java -jar servers.jar serve &lt;thread|pool|selector|reuseport|virtual|st|st-reuseport&gt; [--port=P] [--idle-timeout-ms=N] [--workers=N]
  *   java -jar servers.jar drive --out=servers.json [--full] [--models=a,b] [--concurrency=1,10]
  *                               [--close-concurrency=10] [--duration=S] ...
  *   java -jar servers.jar models
@@ -51,7 +51,7 @@ public final class Main {
                     + "_server (C) or let `lab servers` start it");
         }
         ServerConfig config = ServerConfig.defaults()
-                .withWorkers(model == Models.REUSEPORT ? Runtime.getRuntime().availableProcessors() : ServerConfig.DEFAULT_POOL);
+                .withWorkers(model.loopPerCore() ? Runtime.getRuntime().availableProcessors() : ServerConfig.DEFAULT_POOL);
         for (int i = 1; i < args.length; i++) {
             String[] kv = option(args[i]);
             switch (kv[0]) {

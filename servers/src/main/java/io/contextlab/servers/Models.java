@@ -14,6 +14,8 @@ enum Models {
     SELECTOR(Kind.JAVA, "one NIO Selector thread: callbacks and a per-connection state machine"),
     REUSEPORT(Kind.JAVA, "one Selector loop per core, each with its own SO_REUSEPORT listener"),
     VIRTUAL(Kind.JAVA, "virtual thread per connection (blocking code, JDK poller underneath)"),
+    ST(Kind.JAVA, "one State Threads runtime on one OS thread: a coroutine per connection over epoll"),
+    ST_REUSEPORT(Kind.JAVA, "one State Threads runtime per core, each with its own SO_REUSEPORT listener"),
     URING(Kind.C, "one io_uring loop: multishot accept, multishot receive into provided buffers, completions not readiness (C)"),
     NGINX(Kind.REFERENCE, "nginx (Debian), one worker per core, reuseport: the outside reference");
 
@@ -28,7 +30,12 @@ enum Models {
     }
 
     String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Models whose `workers` is the number of event loops, one per core by default. */
+    boolean loopPerCore() {
+        return this == REUSEPORT || this == ST_REUSEPORT;
     }
 
     /** The model in this JVM; only for Kind.JAVA. */
@@ -39,6 +46,8 @@ enum Models {
             case SELECTOR -> new SelectorServer(config);
             case REUSEPORT -> new ReusePortSelectorServer(config);
             case VIRTUAL -> new VirtualThreadServer(config);
+            case ST -> new StServer(config, 1);
+            case ST_REUSEPORT -> new StServer(config, config.workers());
             case FORK, PREFORK, URING, NGINX -> throw new IllegalArgumentException(
                     id() + " is not a Java model: the driver starts it as its own program");
         };

@@ -18,8 +18,13 @@ import java.util.concurrent.TimeUnit;
  * every server.
  */
 final class ServerProcess implements AutoCloseable {
-    /** JVM options of the Java models: a bounded heap on a shared machine, nothing tuned. */
-    static final List<String> JAVA_OPTIONS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC");
+    /**
+     * JVM options of the Java models: a bounded heap on a shared machine, nothing tuned; the
+     * access the State Threads models need (FFM downcalls, jdk.internal.vm.Continuation), which
+     * changes nothing for the others.
+     */
+    static final List<String> JAVA_OPTIONS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC",
+            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED");
 
     final Models model;
     final List<String> command;
@@ -47,7 +52,7 @@ final class ServerProcess implements AutoCloseable {
                 cmd.add(model.id());
                 cmd.add("--port=" + port);
                 cmd.add("--idle-timeout-ms=" + idleMs);
-                cmd.add("--workers=" + (model == Models.REUSEPORT ? s.loops() : s.poolWorkers()));
+                cmd.add("--workers=" + (model.loopPerCore() ? s.loops() : s.poolWorkers()));
             }
             case C -> {
                 cmd.add(s.nativeDir().resolve(model.id() + "_server").toString());

@@ -26,7 +26,7 @@ class JavaModelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Models.class, names = {"THREAD", "POOL", "SELECTOR", "REUSEPORT", "VIRTUAL"})
+    @EnumSource(value = Models.class, names = {"THREAD", "POOL", "SELECTOR", "REUSEPORT", "VIRTUAL", "ST", "ST_REUSEPORT"})
     void servesCorrectlyAndClosesCleanly(Models model) throws Exception {
         // One throw-away round first, so that classes, JDK-internal selectors and the HttpClient's
         // own lazily opened descriptors exist before the count.
@@ -48,7 +48,7 @@ class JavaModelsTest {
     private static List<String> modelThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("thread-conn-") || n.startsWith("pool-") || n.startsWith("selector")
-                        || n.startsWith("reuseport-loop-") || n.endsWith("-acceptor"))
+                        || n.startsWith("reuseport-loop-") || n.startsWith("st-loop") || n.endsWith("-acceptor"))
                 .toList();
     }
 
