@@ -381,9 +381,12 @@ def _server_records(data):
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
+        # each point gets its model's kind (java, c, reference) from the servers list
+        kinds = {s.get("model"): s.get("kind") for s in data.get("servers") or [] if isinstance(s, dict)}
         for key in ("results", "points", "runs", "measurements"):
             if isinstance(data.get(key), list):
-                return data[key]
+                return [dict(r, kind=kinds[r.get("model")]) if isinstance(r, dict) and "kind" not in r
+                        and r.get("model") in kinds else r for r in data[key]]
     return []
 
 
