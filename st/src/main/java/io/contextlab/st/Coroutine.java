@@ -22,7 +22,7 @@ public final class Coroutine {
     /** SLEEPQ order: deadline (System.nanoTime), then the order the sleeps began. */
     long deadline;
     long sleepOrder;
-    /** In SLEEPQ now (a sleep, or an I/O wait with a timeout). */
+    /** In SLEEPQ now (a sleep, or an I/O wait with a timeout); set on entry, cleared on the way out. */
     boolean hasDeadline;
     /** The fd of the current or last I/O wait, and whether its deadline came first. */
     int waitFd = -1;

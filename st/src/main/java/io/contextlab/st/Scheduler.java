@@ -248,7 +248,10 @@ public final class Scheduler implements AutoCloseable {
 
     /** An I/O wait that the fd ended first: it leaves SLEEPQ if it had a deadline there. */
     private void wakeFromIo(Coroutine c) {
-        if (c.hasDeadline) sleepq.remove(c);
+        if (c.hasDeadline) {
+            sleepq.remove(c);
+            c.hasDeadline = false;
+        }
         makeRunnable(c);
     }
 
@@ -315,7 +318,6 @@ public final class Scheduler implements AutoCloseable {
         }
         enterSleepq(me, System.nanoTime() + nanos);
         park(me, Coroutine.State.SLEEPING);
-        me.hasDeadline = false;
     }
 
     /**
@@ -351,7 +353,7 @@ public final class Scheduler implements AutoCloseable {
      * writer per fd at a time.
      */
     void awaitFd(int fd, int interest) {
-        awaitFd(fd, interest, NO_DEADLINE, false);
+        awaitFd(fd, interest, NO_DEADLINE);
     }
 
     /** A deadline (System.nanoTime) that never passes: no SLEEPQ entry. */
@@ -362,10 +364,6 @@ public final class Scheduler implements AutoCloseable {
      * there is one: returns false if the deadline came first, true if the fd did.
      */
     boolean awaitFd(int fd, int interest, long deadline) {
-        return awaitFd(fd, interest, deadline, deadline != NO_DEADLINE);
-    }
-
-    private boolean awaitFd(int fd, int interest, long deadline, boolean timed) {
         Coroutine me = current();
         FdWaiters w = ioq.computeIfAbsent(fd, k -> new FdWaiters());
         boolean read = interest == Epoll.EPOLLIN;
@@ -383,9 +381,8 @@ public final class Scheduler implements AutoCloseable {
         }
         me.waitFd = fd;
         me.timedOut = false;
-        if (timed) enterSleepq(me, deadline);
+        if (deadline != NO_DEADLINE) enterSleepq(me, deadline);
         park(me, Coroutine.State.IO_WAIT);
-        me.hasDeadline = false;
         return !me.timedOut;
     }
 
