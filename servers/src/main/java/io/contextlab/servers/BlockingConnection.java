@@ -7,16 +7,17 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
- * One connection served with blocking reads and writes by whatever thread runs it: the code the
- * thread-per-connection, bounded-pool and virtual-thread models share, so that they differ only in
- * how a connection gets its thread.
+ * One connection served with blocking reads and writes by whatever runs it: the code the
+ * thread-per-connection, bounded-pool and virtual-thread models share, and the State Threads
+ * models too (a coroutine's reads and writes look blocking to it, see {@link StConnection}), so
+ * that they differ only in how a connection gets its thread and how a wait is made.
  *
  * <p>The idle timeout is a deadline, not a per-read timeout: it starts when the connection is
  * accepted or a response has been written, and the next request head must be complete before it.
  * A client that trickles one byte at a time (slowloris) is therefore closed like a silent one.
- * Limitation: a write to a client that stops reading blocks without a deadline (the JDK has no
- * socket write timeout); with responses of ~150 bytes a client would have to pipeline megabytes
- * without reading to get there.
+ * Limitation of the java.net.Socket models: a write to a client that stops reading blocks without
+ * a deadline (the JDK has no socket write timeout); with responses of ~150 bytes a client would
+ * have to pipeline megabytes without reading to get there. The State Threads models have one.
  *
  * <p>When the server ends a connection after a response (an error, or {@code Connection: close})
  * it closes the way nginx does ("lingering close"): shut the sending side, then read and drop
@@ -28,13 +29,44 @@ final class BlockingConnection {
     static final long LINGER_MILLIS = 1000;
     static final int LINGER_BYTES = 64 * 1024;
 
+    /** What the loop needs of a connection: reads with a timeout, whole writes, a half-close. */
+    interface Io {
+        /** Up to len bytes, at least one; -1 at end of stream; SocketTimeoutException when none came in time. */
+        int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException;
+
+        void write(byte[] bytes) throws IOException;
+
+        void shutdownOutput() throws IOException;
+    }
+
     private BlockingConnection() {}
 
-    /** Serves requests until the client closes, asks to close, misbehaves or idles out. */
+    /** A java.net.Socket as {@link Io}: the read timeout is SO_TIMEOUT, set before each read. */
     static void serve(Socket socket, long idleTimeoutMillis) throws IOException {
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
+        serve(new Io() {
+            @Override
+            public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+                return in.read(buf, off, len);
+            }
+
+            @Override
+            public void write(byte[] bytes) throws IOException {
+                out.write(bytes);
+            }
+
+            @Override
+            public void shutdownOutput() throws IOException {
+                socket.shutdownOutput();
+            }
+        }, idleTimeoutMillis);
+    }
+
+    /** Serves requests until the client closes, asks to close, misbehaves or idles out. */
+    static void serve(Io io, long idleTimeoutMillis) throws IOException {
         HttpRequestParser parser = new HttpRequestParser();
         byte[] buf = new byte[HttpRequestParser.MAX_HEAD];
         int start = 0, end = 0;
@@ -42,9 +74,9 @@ final class BlockingConnection {
         while (true) {
             int verdict = parser.parse(buf, start, end);
             if (verdict == HttpRequestParser.COMPLETE) {
-                out.write(HttpResponses.ok(parser.keepAlive(), parser.headOnly()));
+                io.write(HttpResponses.ok(parser.keepAlive(), parser.headOnly()));
                 if (!parser.keepAlive()) {
-                    lingeringClose(socket, in, buf, idleTimeoutMillis);
+                    lingeringClose(io, buf, idleTimeoutMillis);
                     return;
                 }
                 start += parser.headLength();
@@ -52,8 +84,8 @@ final class BlockingConnection {
                 continue;
             }
             if (verdict == HttpRequestParser.REJECT) {
-                out.write(HttpResponses.error(parser.rejectStatus()));
-                lingeringClose(socket, in, buf, idleTimeoutMillis);
+                io.write(HttpResponses.error(parser.rejectStatus()));
+                lingeringClose(io, buf, idleTimeoutMillis);
                 return;
             }
             if (start > 0) {                       // keep the partial head at the buffer's start
@@ -65,10 +97,9 @@ final class BlockingConnection {
             if (remainingMillis <= 0) {
                 return;
             }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
             int n;
             try {
-                n = in.read(buf, end, buf.length - end);
+                n = io.read(buf, end, buf.length - end, remainingMillis);
             } catch (SocketTimeoutException idle) {
                 return;
             }
@@ -80,18 +111,16 @@ final class BlockingConnection {
     }
 
     /** Half-closes, then drains the client's leftovers (bounded) so that the close is not a reset. */
-    private static void lingeringClose(Socket socket, InputStream in, byte[] scratch, long idleTimeoutMillis)
-            throws IOException {
-        socket.shutdownOutput();
+    private static void lingeringClose(Io io, byte[] scratch, long idleTimeoutMillis) throws IOException {
+        io.shutdownOutput();
         long deadline = System.nanoTime() + Math.min(LINGER_MILLIS, idleTimeoutMillis) * 1_000_000L;
         int drained = 0;
         while (drained < LINGER_BYTES) {
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
             if (remainingMillis <= 0) return;
-            socket.setSoTimeout((int) remainingMillis);
             int n;
             try {
-                n = in.read(scratch, 0, scratch.length);
+                n = io.read(scratch, 0, scratch.length, remainingMillis);
             } catch (SocketTimeoutException enough) {
                 return;
             }
