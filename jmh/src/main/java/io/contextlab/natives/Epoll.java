@@ -2,9 +2,9 @@ package io.contextlab.natives;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.st.libc.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Binding to epoll.c (epoll sets and the loops measured over them), the RLIMIT_NOFILE handling
  * that sizes them, and a few raw libc calls (epoll_create1, epoll_ctl, epoll_wait, eventfd) for
- * the behaviour tests.
+ * the behaviour tests; those the State Threads runtime binds already (io.contextlab.st.libc)
+ * are its calls.
  */
 public final class Epoll {
     public static final int EPOLLIN = 0x001;
@@ -41,7 +42,7 @@ public final class Epoll {
     private static final int RLIMIT_NOFILE = 7;
     private static final int EMFILE = 24;
     /** sizeof(struct epoll_event): it is packed on x86-64 (u32 events, then u64 data at offset 4). */
-    public static final int EPOLL_EVENT_BYTES = 12;
+    public static final int EPOLL_EVENT_BYTES = io.contextlab.st.libc.Epoll.EVENT_BYTES;
 
     private static final FunctionDescriptor SET_LOOP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG);
     private static final FunctionDescriptor SET_LOOP_R_MAX = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT);
@@ -66,16 +67,11 @@ public final class Epoll {
 
     private static final MethodHandle GETRLIMIT = NativeLibrary.libc("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SETRLIMIT = NativeLibrary.libc("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle STRERROR = NativeLibrary.libc("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = NativeLibrary.libc("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = NativeLibrary.libc("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = NativeLibrary.libc("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD = NativeLibrary.libc("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = NativeLibrary.libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READ = NativeLibrary.libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = NativeLibrary.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private Epoll() {}
 
@@ -230,12 +226,7 @@ public final class Epoll {
     /** epoll_ctl with data.u64 = tag; returns 0 or -1 (the tests look at failures too). */
     public static int ctl(int epfd, int op, int fd, int events, long tag) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ev = arena.allocate(EPOLL_EVENT_BYTES);
-            ev.set(JAVA_INT_UNALIGNED, 0, events);
-            ev.set(JAVA_LONG.withByteAlignment(1), 4, tag);
-            return (int) EPOLL_CTL.invokeExact(epfd, op, fd, ev);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            return io.contextlab.st.libc.Epoll.ctl(epfd, op, fd, events, tag, arena.allocate(EPOLL_EVENT_BYTES));
         }
     }
 
@@ -246,7 +237,7 @@ public final class Epoll {
             int n = (int) EPOLL_WAIT.invokeExact(epfd, evs, maxevents, timeoutMs);
             if (n < 0) throw new IllegalStateException("epoll_wait failed");
             long[] tags = new long[n];
-            for (int i = 0; i < n; i++) tags[i] = evs.get(JAVA_LONG.withByteAlignment(1), (long) i * EPOLL_EVENT_BYTES + 4);
+            for (int i = 0; i < n; i++) tags[i] = io.contextlab.st.libc.Epoll.tagAt(evs, i);
             return tags;
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
@@ -255,7 +246,7 @@ public final class Epoll {
 
     /** A non-blocking eventfd (EFD_NONBLOCK|EFD_CLOEXEC). */
     public static int eventfd() {
-        try { return checkFd((int) EVENTFD.invokeExact(0, 0x800 | 0x80000), "eventfd"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        return io.contextlab.st.libc.Epoll.eventfd();
     }
 
     /** Adds 1 to an eventfd's counter: makes it readable, and is an edge for EPOLLET. */
@@ -280,16 +271,11 @@ public final class Epoll {
     }
 
     public static void close(int fd) {
-        try { int ignored = (int) CLOSE.invokeExact(fd); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+        io.contextlab.st.libc.Epoll.close(fd);
     }
 
     static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
+        return Libc.strerror(errno);
     }
 
     private static long check(long rc, String what) {
