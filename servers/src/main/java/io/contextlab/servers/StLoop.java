@@ -4,9 +4,6 @@ import io.contextlab.st.NetFd;
 import io.contextlab.st.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -26,7 +23,6 @@ final class StLoop {
     private final long idleTimeoutMillis;
     private final Scheduler scheduler = new Scheduler();
     private final NetFd listener;
-    private final Set<NetFd> connections = new LinkedHashSet<>();
     private boolean stopping;
     private Thread thread;
 
@@ -80,22 +76,14 @@ final class StLoop {
                 scheduler.sleep(ACCEPT_BACKOFF_NANOS);
                 continue;
             }
-            connections.add(conn);
-            scheduler.spawn(() -> {
-                try {
-                    StConnection.serve(conn, idleTimeoutMillis);
-                } finally {
-                    connections.remove(conn);
-                }
-            });
+            scheduler.spawn(() -> StConnection.serve(conn, idleTimeoutMillis));
         }
     }
 
     /** Runs on the loop: closing a socket wakes the coroutine parked on it, which then ends. */
     private void stop() {
         stopping = true;
-        listener.close();
-        for (NetFd conn : List.copyOf(connections)) conn.close();
+        scheduler.closeSockets();              // the listener and every connection
     }
 
     /** Stops accepting, closes every connection, and waits for the loop's thread to end. */

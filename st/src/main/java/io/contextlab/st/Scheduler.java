@@ -439,6 +439,14 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Closes every socket opened through this runtime and not yet closed: coroutines parked on one
+     * wake, and their call fails. From a coroutine (to stop a server), or before or after run().
+     */
+    public void closeSockets() {
+        for (NetFd fd : List.copyOf(open)) fd.close();
+    }
+
+    /**
      * Closes every socket opened through this runtime and the epoll fd; coroutines still parked
      * are abandoned (their continuations are garbage). Not while run() runs.
      */
@@ -450,7 +458,7 @@ public final class Scheduler implements AutoCloseable {
             closed = true;
             Epoll.close(wakeupFd);
         }
-        for (NetFd fd : List.copyOf(open)) fd.close();
+        closeSockets();
         runq.clear();
         ioq.clear();
         sleepq.clear();
