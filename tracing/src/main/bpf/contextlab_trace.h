@@ -1,5 +1,5 @@
 /* Structures both sides read: the BPF programs in this folder and their Java mirrors in
- * io.contextlab.tracing.probes (ProbeLayout). Keep the two in step: a field added here is a
+ * io.contextlab.tracing.probes.ProbeStructs. Keep the two in step: a field added here is a
  * field added to the Java record, at the same offset. */
 #ifndef CONTEXTLAB_TRACE_H
 #define CONTEXTLAB_TRACE_H

@@ -94,7 +94,7 @@ public final class TraceSession {
         out.put("available", reason == null);
         out.put("reason", reason);
         out.put("libbpf", io.contextlab.tracing.libbpf.Libbpf.unavailableReason() == null ? io.contextlab.tracing.libbpf.Libbpf.version() : null);
-        out.put("probes", ALL_PROBES.stream().filter(p -> TraceSession.class.getResource("/bpf/" + p + ".bpf.o") != null).toList());
+        out.put("probes", ALL_PROBES.stream().filter(TracingSupport::built).toList());
         out.put("attach_types", "tp_btf tracepoints and perf_event (cpu-clock) sampling; no kprobes or fentry needed");
         return out;
     }

@@ -51,7 +51,11 @@ public final class BpfMap {
 
     /** Bytes a lookup returns: valueSize, or one 8-byte-aligned slot per possible CPU. */
     public int lookupSize() {
-        return isPerCpu() ? ((valueSize + 7) & ~7) * cpus : valueSize;
+        return isPerCpu() ? perCpuStride() * cpus : valueSize;
+    }
+
+    private int perCpuStride() {
+        return (valueSize + 7) & ~7;
     }
 
     /** The value at key, or null when the key is absent. */
@@ -74,9 +78,9 @@ public final class BpfMap {
     /** A per-CPU map's value at key, one little-endian buffer of valueSize bytes per CPU. */
     public List<ByteBuffer> lookupPerCpu(int key) {
         if (!isPerCpu()) throw new IllegalStateException(name + " is not a per-CPU map");
-        byte[] all = lookup(intKey(key));
+        byte[] all = lookup(key);
         List<ByteBuffer> slots = new ArrayList<>(cpus);
-        int stride = (valueSize + 7) & ~7;
+        int stride = perCpuStride();
         for (int cpu = 0; cpu < cpus; cpu++) {
             slots.add(all == null ? ByteBuffer.allocate(valueSize).order(ByteOrder.LITTLE_ENDIAN)
                     : ByteBuffer.wrap(all, cpu * stride, valueSize).slice().order(ByteOrder.LITTLE_ENDIAN));

@@ -30,10 +30,6 @@ public final class BpfProgram {
         return link(Libbpf.api().bpf_program__attach_perf_event(prog, perfEventFd), "attach to perf event");
     }
 
-    public BpfLink attachRawTracepoint(String tracepoint) {
-        return link(Libbpf.api().bpf_program__attach_raw_tracepoint(prog, tracepoint), "attach to raw tracepoint " + tracepoint);
-    }
-
     private BpfLink link(Pointer link, String what) {
         if (link == null) {
             throw BpfException.of(name + ": " + what, Libbpf.lastErrno());

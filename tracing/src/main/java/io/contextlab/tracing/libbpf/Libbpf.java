@@ -32,7 +32,6 @@ public final class Libbpf {
         int bpf_program__fd(Pointer prog);
         @SaveError Pointer bpf_program__attach(Pointer prog);
         @SaveError Pointer bpf_program__attach_perf_event(Pointer prog, int perfEventFd);
-        @SaveError Pointer bpf_program__attach_raw_tracepoint(Pointer prog, String tracepoint);
 
         int bpf_link__fd(Pointer link);
         int bpf_link__destroy(Pointer link);
@@ -67,7 +66,6 @@ public final class Libbpf {
         int vsnprintf(Pointer buffer, long size, Pointer format, Pointer vaList);
         @SaveError long syscall(long number, Pointer a1, long a2, long a3, long a4, long a5);
         int close(int fd);
-        int ioctl(int fd, long request, long arg);
     }
 
     private static final int LIBBPF_WARN = 0;

@@ -30,7 +30,7 @@ public final class PerfEvents {
         try {
             for (int cpu : onlineCpus()) fds.add(openCpuClock(cpu, frequencyHz));
         } catch (RuntimeException e) {
-            fds.forEach(fd -> Libbpf.libc().close(fd));
+            fds.forEach(PerfEvents::close);
             throw e;
         }
         return fds;
@@ -44,10 +44,7 @@ public final class PerfEvents {
         attr.putLong(16, frequencyHz);
         attr.putLong(40, FLAG_FREQ);
         long fd = Libbpf.libc().syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-        if (fd < 0) {
-            int errno = Libbpf.runtime().getLastError();
-            throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", errno);
-        }
+        if (fd < 0) throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", Libbpf.lastErrno());
         return (int) fd;
     }
 

@@ -42,15 +42,13 @@ public abstract sealed class Probe implements AutoCloseable
 
     public final synchronized void attach() {
         if (!links.isEmpty()) return;
-        try {
-            links.addAll(attachPrograms());
-        } catch (RuntimeException e) {
-            detach();
-            throw e;
-        }
+        links.addAll(attachPrograms());
     }
 
-    /** Attaches every program as its SEC() says; perf-event probes override. */
+    /**
+     * Attaches every program as its SEC() says; perf-event probes override. All or nothing: on a
+     * failure the links made so far are closed before the exception leaves.
+     */
     protected List<BpfLink> attachPrograms() {
         List<BpfLink> made = new ArrayList<>();
         try {

@@ -37,7 +37,7 @@ public final class TracingSupport {
         }
         String libbpf = Libbpf.unavailableReason();
         if (libbpf != null) return libbpf;
-        if (TracingSupport.class.getResource("/bpf/cswitch.bpf.o") == null) {
+        if (!built("cswitch")) {
             return "this build has no BPF objects (clang, bpftool or BTF were missing when it was built): install clang llvm bpftool and rebuild with scripts/lab build";
         }
         return null;
@@ -64,11 +64,20 @@ public final class TracingSupport {
         return false;
     }
 
+    /** Whether this build carries the probe's object (bpf/<name>.bpf.o in the jar). */
+    public static boolean built(String name) {
+        return TracingSupport.class.getResource(resource(name)) != null;
+    }
+
+    private static String resource(String name) {
+        return "/bpf/" + name + ".bpf.o";
+    }
+
     /** The extracted path of bpf/<name>.bpf.o. */
     static synchronized Path object(String name) {
         Path path = EXTRACTED.get(name);
         if (path != null) return path;
-        String resource = "/bpf/" + name + ".bpf.o";
+        String resource = resource(name);
         try (InputStream in = TracingSupport.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ProbeUnavailableException(resource + " is not in this build (clang, bpftool or BTF were missing when it was built): install clang llvm bpftool and rebuild with scripts/lab build");

@@ -3,8 +3,6 @@ package io.contextlab.tracing.probes;
 import io.contextlab.tracing.libbpf.BpfMap;
 
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,7 @@ public final class Wakeups extends Probe {
         for (byte[] key : byTid.keys()) {
             byte[] value = byTid.lookup(key);
             if (value == null) continue;
-            out.put(ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN).getInt(),
-                    ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong());
+            out.put(ProbeStructs.le(key).getInt(), ProbeStructs.le(value).getLong());
         }
         return out;
     }
