@@ -36,8 +36,8 @@ median_usecs_per_op() {
   printf '%s\n' "${values[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
 }
 
-check() { # check-name kind cpus loops command...
-  local name=$1 kind=$2 cpus=$3 loops=$4; shift 4
+check() { # check-name kind cpus command...
+  local name=$1 kind=$2 cpus=$3; shift 3
   local usecs
   usecs=$(median_usecs_per_op "$@")
   if [ -z "$usecs" ]; then
@@ -56,10 +56,10 @@ check() { # check-name kind cpus loops command...
 
 # Same-CPU round trips take microseconds, cross-CPU ones tens of microseconds: loop counts keep
 # each perf run near 0.1 s.
-check "perf bench sched pipe, processes, same CPU" PIPE_PROCESSES same 20000 taskset -c 0 "$PERF" bench sched pipe -l 20000
-check "perf bench sched pipe -T, threads, same CPU" PIPE_THREADS same 20000 taskset -c 0 "$PERF" bench sched pipe -T -l 20000
-check "perf bench sched pipe, processes, CPUs 0 and 1" PIPE_PROCESSES two 2000 "$PIN" 0 1 -- "$PERF" bench sched pipe -l 2000
-check "perf bench sched pipe -T, threads, CPUs 0 and 1" PIPE_THREADS two 2000 "$PIN" 0 0,1 -- "$PERF" bench sched pipe -T -l 2000
+check "perf bench sched pipe, processes, same CPU" PIPE_PROCESSES same taskset -c 0 "$PERF" bench sched pipe -l 20000
+check "perf bench sched pipe -T, threads, same CPU" PIPE_THREADS same taskset -c 0 "$PERF" bench sched pipe -T -l 20000
+check "perf bench sched pipe, processes, CPUs 0 and 1" PIPE_PROCESSES two "$PIN" 0 1 -- "$PERF" bench sched pipe -l 2000
+check "perf bench sched pipe -T, threads, CPUs 0 and 1" PIPE_THREADS two "$PIN" 0 0,1 -- "$PERF" bench sched pipe -T -l 2000
 
 # The ucontext rung, outside JMH: a stand-alone swapcontext ping-pong (crosscheck/swapcontext_loop.c)
 # timed by itself, and its rt_sigprocmask calls counted by `perf stat` on the syscall tracepoint

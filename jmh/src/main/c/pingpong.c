@@ -129,7 +129,14 @@ struct pingpong *cl_pingpong_new(int kind, int partner_cpu) {
         if (pipe2(p->to_partner, O_CLOEXEC) != 0 || pipe2(p->from_partner, O_CLOEXEC) != 0) rc = -1;
         else rc = kind == PIPE_THREADS ? start_thread(p, pipe_partner) : start_child(p);
     }
-    if (rc != 0) { free(p); return NULL; }
+    if (rc != 0) {
+        for (int i = 0; i < 2; i++) {
+            if (p->to_partner[i] >= 0) close(p->to_partner[i]);
+            if (p->from_partner[i] >= 0) close(p->from_partner[i]);
+        }
+        free(p);
+        return NULL;
+    }
     return p;
 }
 

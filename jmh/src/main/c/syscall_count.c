@@ -55,10 +55,10 @@ static int open_counter(long id, int group_fd) {
     return (int) syscall(SYS_perf_event_open, &attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
 }
 
-typedef int64_t (*switch_loop)(void *context, int64_t n);
+typedef int64_t (*counted_loop)(void *context, int64_t n);
 
 /* One counted run: out[0] = all syscalls, out[1] = rt_sigprocmask, enable/disable included. */
-static int counted_run(int leader, switch_loop loop, void *context, int64_t n, int64_t out[2]) {
+static int counted_run(int leader, counted_loop loop, void *context, int64_t n, int64_t out[2]) {
     if (ioctl(leader, PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP) != 0) return -errno;
     if (ioctl(leader, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP) != 0) return -errno;
     loop(context, n);
@@ -76,7 +76,7 @@ static int counted_run(int leader, switch_loop loop, void *context, int64_t n, i
  * Returns 0, -ENOENT when the tracepoints cannot be found (tracefs absent), or -errno of
  * perf_event_open (EACCES/EPERM: needs CAP_PERFMON).
  */
-int cl_count_syscalls(switch_loop loop, void *context, int64_t n, int64_t out[2]) {
+int cl_count_syscalls(counted_loop loop, void *context, int64_t n, int64_t out[2]) {
     mount_tracefs_if_absent();
     long all_id = tracepoint_id("raw_syscalls/sys_enter");
     long mask_id = tracepoint_id("syscalls/sys_enter_rt_sigprocmask");
