@@ -29,7 +29,6 @@ public final class Uring {
     private static final MethodHandle OPEN = NativeLibrary.downcall("cl_uring_open",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = NativeLibrary.downcall("cl_uring_close", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle FEATURES = NativeLibrary.downcall("cl_uring_features", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle NOP_LOOP = NativeLibrary.downcall("cl_uring_nop_loop",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
     private static final MethodHandle SOURCE_OPEN = NativeLibrary.downcall("cl_source_open",
@@ -50,11 +49,6 @@ public final class Uring {
 
     /** An io_uring instance owned by uring.c. */
     public record Ring(MemorySegment handle, int entries, boolean sqpoll) implements AutoCloseable {
-        /** The IORING_FEAT_* bits the kernel reported. */
-        public int features() {
-            try { return (int) FEATURES.invokeExact(handle); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
-        }
-
         @Override
         public void close() {
             try { CLOSE.invokeExact(handle); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }

@@ -180,14 +180,22 @@ public class VirtualThreadFootprint {
     static long chunkBytesFromLength(VirtualMachine vm, StackChunk chunk) {
         try {
             long words = CHUNK_WORDS.getInt(chunk);
-            long fixed = org.openjdk.jol.info.ClassLayout.parseClass(StackChunk.class).instanceSize();
             long bitmapWords = (words * 2 + 63) / 64;
-            long bytes = fixed + (words + bitmapWords) * 8;
+            long bytes = ChunkFields.BYTES + (words + bitmapWords) * 8;
             long align = vm.objectAlignment();
             return (bytes + align - 1) / align * align;
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * StackChunk's fixed fields, laid out once: JOL's parseClass walks the class by reflection
+     * (tens of microseconds), and the tear-down sizes every chunk of up to a million threads.
+     * A holder, so JOL first runs where it always did, in the first tear-down.
+     */
+    private static final class ChunkFields {
+        static final long BYTES = org.openjdk.jol.info.ClassLayout.parseClass(StackChunk.class).instanceSize();
     }
 
     static Continuation continuationOf(Thread virtualThread) {
