@@ -61,8 +61,6 @@ void cl_uring_close(struct cl_uring *u) {
 }
 
 /* The ring's IORING_FEAT_* bits, as the kernel reported them at set-up. */
-unsigned cl_uring_features(struct cl_uring *u) { return u->ring.features; }
-
 /* A free submission slot. Under SQPOLL the kernel thread publishes the new SQ head only after
  * it has run the whole batch, so completions can be visible before their slots are: wait for
  * the head (spinning; io_uring_sqring_wait would be a system call). */

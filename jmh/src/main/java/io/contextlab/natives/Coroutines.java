@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
@@ -59,8 +58,6 @@ public final class Coroutines {
     private static final MethodHandle ASM_INTERLEAVE = NativeLibrary.downcall("cl_asm_interleave",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
     private static final MethodHandle ASM_PROBE = NativeLibrary.downcall("cl_asm_probe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-
-    private static final SymbolLookup SYMBOLS = SymbolLookup.libraryLookup(NativeLibrary.PATH, Arena.global());
 
     private Coroutines() {}
 
@@ -124,8 +121,7 @@ public final class Coroutines {
 
     /** The address of kind's ping-pong loop, for SyscallCounter. */
     public static MemorySegment pingPongSymbol(Stackful kind) {
-        String name = kind.prefix + "_pingpong";
-        return SYMBOLS.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name + " is not in " + NativeLibrary.PATH));
+        return NativeLibrary.symbol(kind.prefix + "_pingpong");
     }
 
     /**

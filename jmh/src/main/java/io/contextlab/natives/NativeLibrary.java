@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -32,9 +33,13 @@ public final class NativeLibrary {
 
     /** A downcall handle to a function of libcontextlab. */
     public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        var symbol = LOOKUP.find(name)
+        return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, options);
+    }
+
+    /** The address of a function of libcontextlab (for C code that takes a function pointer). */
+    public static MemorySegment symbol(String name) {
+        return LOOKUP.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError(name + " is not in " + PATH + ": rebuild with scripts/lab build"));
-        return Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
     }
 
     /** A downcall handle to a function of the C library itself (getpid, sched_setaffinity, ...). */

@@ -10,7 +10,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -41,9 +40,7 @@ public final class Uring {
     private static final MethodHandle URING_READ_LOOP = NativeLibrary.downcall("cl_uring_read_loop",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
 
-    private static final MemorySegment NOP_COUNTED = SymbolLookup.libraryLookup(NativeLibrary.PATH, Arena.global())
-            .find("cl_uring_nop_counted")
-            .orElseThrow(() -> new UnsatisfiedLinkError("cl_uring_nop_counted is not in " + NativeLibrary.PATH));
+    private static final MemorySegment NOP_COUNTED = NativeLibrary.symbol("cl_uring_nop_counted");
 
     private Uring() {}
 
@@ -203,7 +200,7 @@ public final class Uring {
     public static int epollAddErrno(int epfd, int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment event = arena.allocate(12);
+            MemorySegment event = arena.allocate(Epoll.EPOLL_EVENT_BYTES);
             event.set(JAVA_INT, 0, Epoll.EPOLLIN);
             int rc = (int) EPOLL_CTL_ERRNO.invokeExact(state, epfd, Epoll.CTL_ADD, fd, event);
             return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
