@@ -3,7 +3,6 @@ package io.contextlab.servers;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -191,9 +190,5 @@ final class ServersReport {
             if (p.model().equals(model) && p.concurrency() == c && p.connection().equals(connection)) return p;
         }
         return null;
-    }
-
-    static JsonObject toJsonTree(Object o) {
-        return gson().toJsonTree(o).getAsJsonObject();
     }
 }

@@ -26,8 +26,7 @@ final class Wrk {
     static final String BINARY = "/usr/bin/wrk";
     private static final String MARKER = "CONTEXTLAB_WRK ";
 
-    record Result(double durationSeconds, long requests, long bytes, JsonObject errors, JsonObject latencyMicros,
-                  String rawOutput) {}
+    record Result(double durationSeconds, long requests, long bytes, JsonObject errors, JsonObject latencyMicros) {}
 
     private final Path script;
 
@@ -90,8 +89,7 @@ final class Wrk {
         String json = text.substring(at + MARKER.length()).lines().findFirst().orElse("{}");
         JsonObject o = new Gson().fromJson(json, JsonObject.class);
         return new Result(o.get("duration_us").getAsLong() / 1e6, o.get("requests").getAsLong(),
-                o.get("bytes").getAsLong(), o.getAsJsonObject("errors"), o.getAsJsonObject("latency_us"),
-                text.substring(0, at).strip());
+                o.get("bytes").getAsLong(), o.getAsJsonObject("errors"), o.getAsJsonObject("latency_us"));
     }
 
     static String version() {
