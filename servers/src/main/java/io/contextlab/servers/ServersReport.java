@@ -170,19 +170,11 @@ final class ServersReport {
                 String cell;
                 if (p == null) cell = "-";
                 else if (!"measured".equals(p.status())) cell = p.status();
-                else {
-                    long errs = p.errors().connect() + p.errors().read() + p.errors().write() + p.errors().timeout()
-                            + p.errors().non2xx();
-                    cell = String.format("%.0f%s", p.okRequestsPerS(), errs > 0 || nz(p.unansweredConnections()) ? "*" : "");
-                }
+                else cell = String.format("%.0f%s", p.okRequestsPerS(), shortfall(p) != null ? "*" : "");
                 out.printf(" %14s", cell);
             }
             out.println();
         }
-    }
-
-    private static boolean nz(Integer i) {
-        return i != null && i > 0;
     }
 
     private static Point find(List<Point> points, String model, int c, String connection) {
