@@ -126,8 +126,7 @@ final class LoadDriver {
         } catch (IOException e) {
             log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
             for (Settings.Load load : s.loads()) {
-                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == load.concurrency()
-                        && p.connection().equals(load.connection()))) {
+                if (ServersReport.find(points, model.id(), load.concurrency(), load.connection()) == null) {
                     points.add(ServersReport.Point.failed(model.id(), load, e.getMessage()));
                 }
             }

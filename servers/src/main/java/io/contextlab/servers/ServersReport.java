@@ -177,7 +177,8 @@ final class ServersReport {
         }
     }
 
-    private static Point find(List<Point> points, String model, int c, String connection) {
+    /** The point of model at concurrency c with that connection mode, or null. */
+    static Point find(List<Point> points, String model, int c, String connection) {
         for (Point p : points) {
             if (p.model().equals(model) && p.concurrency() == c && p.connection().equals(connection)) return p;
         }
