@@ -31,15 +31,15 @@ static int write_all(int fd, const char *b, size_t n) {
     return 0;
 }
 
-/* Half-close, then drop what the client still sends (at most 1 s and 64 KiB): closing with unread
- * input would make the kernel send a reset that can destroy the response (nginx's lingering
- * close, BlockingConnection.lingeringClose in Java). */
+/* Half-close, then drop what the client still sends (at most LINGER_MAX_MS and LINGER_MAX_BYTES):
+ * closing with unread input would make the kernel send a reset that can destroy the response
+ * (nginx's lingering close, BlockingConnection.lingeringClose in Java). */
 static void lingering_close(int fd, int idle_ms) {
     char scratch[4096];
     size_t drained = 0;
     shutdown(fd, SHUT_WR);
-    long long deadline = now_ms() + (idle_ms < 1000 ? idle_ms : 1000);
-    while (drained < 64 * 1024) {
+    long long deadline = now_ms() + (idle_ms < LINGER_MAX_MS ? idle_ms : LINGER_MAX_MS);
+    while (drained < LINGER_MAX_BYTES) {
         long long remaining = deadline - now_ms();
         if (remaining <= 0) return;
         struct pollfd pfd = { .fd = fd, .events = POLLIN };

@@ -13,6 +13,7 @@
  *   uring_server [--host 127.0.0.1] [--port 0] [--idle-timeout-ms 30000] [--backlog 4096] [--entries 4096]
  *
  * Prints "ready <port>" once listening; SIGTERM/SIGINT: closes every connection and exits 0. */
+#include "connection.h"
 #include "http.h"
 #include "listener.h"
 #include "process_group.h"
@@ -34,8 +35,6 @@
 #define BUF_GROUP 0
 #define BUF_COUNT 1024            /* provided receive buffers, shared by every connection */
 #define BUF_SIZE 4096
-#define LINGER_MAX_MS 1000        /* as connection.c: drain at most 1 s and 64 KiB after the last response */
-#define LINGER_MAX_BYTES (64 * 1024)
 
 enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_TICK, OP_CANCEL };
 #define USER_DATA(op, fd) (((uint64_t)(op) << 32) | (uint32_t)(fd))

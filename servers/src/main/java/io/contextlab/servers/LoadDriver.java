@@ -1,6 +1,5 @@
 package io.contextlab.servers;
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -127,8 +126,7 @@ final class LoadDriver {
         } catch (IOException e) {
             log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
             for (Settings.Load load : s.loads()) {
-                if (points.stream().noneMatch(p -> p.model().equals(model.id()) && p.concurrency() == load.concurrency()
-                        && p.connection().equals(load.connection()))) {
+                if (ServersReport.find(points, model.id(), load.concurrency(), load.connection()) == null) {
                     points.add(ServersReport.Point.failed(model.id(), load, e.getMessage()));
                 }
             }
@@ -160,14 +158,8 @@ final class LoadDriver {
             ProcessTree.Snapshot after = drain(server, idle);
             long drainMs = (after.nanoTime() - (t0 + (long) (d * 1e9))) / 1_000_000;
 
-            JsonObject e = r.errors();
-            ServersReport.Errors errors = new ServersReport.Errors(e.get("connect").getAsLong(),
-                    e.get("read").getAsLong(), e.get("write").getAsLong(), e.get("timeout").getAsLong(),
-                    e.get("status").getAsLong());
-            JsonObject l = r.latencyMicros();
-            ServersReport.Latency latency = new ServersReport.Latency(l.get("p50").getAsLong(), l.get("p90").getAsLong(),
-                    l.get("p99").getAsLong(), l.get("p999").getAsLong(), l.get("max").getAsLong(),
-                    l.get("mean").getAsDouble(), l.get("stdev").getAsDouble());
+            ServersReport.Errors errors = r.errors();
+            ServersReport.Latency latency = r.latencyMicros();
             double seconds = r.durationSeconds();
             double rps = r.requests() / seconds;
             double okRps = (r.requests() - errors.non2xx()) / seconds;

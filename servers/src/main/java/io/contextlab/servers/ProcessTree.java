@@ -116,11 +116,6 @@ final class ProcessTree {
         }
     }
 
-    /** Open descriptors of the calling process (for tests and the driver's own accounting). */
-    static int selfFds() {
-        return count(Path.of("/proc/self/fd"));
-    }
-
     private static boolean isSocket(Path fd) {
         try {
             return Files.readSymbolicLink(fd).toString().startsWith("socket:");
@@ -151,15 +146,5 @@ final class ProcessTree {
             }
         }
         return 0;
-    }
-
-    private static int count(Path dir) {
-        int n = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path ignored : entries) n++;
-        } catch (IOException | RuntimeException gone) {
-            return 0;
-        }
-        return n;
     }
 }

@@ -45,8 +45,6 @@ final class SelectorConnection {
         this.deadline = now + idleNanos;
     }
 
-    State state() { return state; }
-
     void onReadable(long now) {
         if (state == State.LINGERING) {
             drain();

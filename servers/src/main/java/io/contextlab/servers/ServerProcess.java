@@ -26,14 +26,10 @@ final class ServerProcess implements AutoCloseable {
     static final List<String> JAVA_OPTIONS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC",
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED");
 
-    final Models model;
-    final List<String> command;
     final Process process;
     final long startupMillis;
 
-    private ServerProcess(Models model, List<String> command, Process process, long startupMillis) {
-        this.model = model;
-        this.command = command;
+    private ServerProcess(Process process, long startupMillis) {
         this.process = process;
         this.startupMillis = startupMillis;
     }
@@ -75,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             if (answers200(port)) {
-                return new ServerProcess(model, command, p, (System.nanoTime() - t0) / 1_000_000);
+                return new ServerProcess(p, (System.nanoTime() - t0) / 1_000_000);
             }
             if (!p.isAlive()) {
                 throw new IOException(model.id() + " exited with " + p.exitValue() + " before serving (see " + log + ")");

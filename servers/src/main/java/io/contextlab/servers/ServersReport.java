@@ -3,7 +3,6 @@ package io.contextlab.servers;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -171,29 +170,18 @@ final class ServersReport {
                 String cell;
                 if (p == null) cell = "-";
                 else if (!"measured".equals(p.status())) cell = p.status();
-                else {
-                    long errs = p.errors().connect() + p.errors().read() + p.errors().write() + p.errors().timeout()
-                            + p.errors().non2xx();
-                    cell = String.format("%.0f%s", p.okRequestsPerS(), errs > 0 || nz(p.unansweredConnections()) ? "*" : "");
-                }
+                else cell = String.format("%.0f%s", p.okRequestsPerS(), shortfall(p) != null ? "*" : "");
                 out.printf(" %14s", cell);
             }
             out.println();
         }
     }
 
-    private static boolean nz(Integer i) {
-        return i != null && i > 0;
-    }
-
-    private static Point find(List<Point> points, String model, int c, String connection) {
+    /** The point of model at concurrency c with that connection mode, or null. */
+    static Point find(List<Point> points, String model, int c, String connection) {
         for (Point p : points) {
             if (p.model().equals(model) && p.concurrency() == c && p.connection().equals(connection)) return p;
         }
         return null;
-    }
-
-    static JsonObject toJsonTree(Object o) {
-        return gson().toJsonTree(o).getAsJsonObject();
     }
 }

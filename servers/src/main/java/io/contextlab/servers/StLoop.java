@@ -21,7 +21,7 @@ final class StLoop {
 
     private final String name;
     private final long idleTimeoutMillis;
-    private final Scheduler scheduler = new Scheduler();
+    private final Scheduler scheduler;
     private final NetFd listener;
     private boolean stopping;
     private Thread thread;
@@ -31,9 +31,9 @@ final class StLoop {
         this.name = name;
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         if (!ServerConfig.LOOPBACK.equals(config.host())) {
-            scheduler.close();
             throw new IOException("the State Threads runtime listens on " + ServerConfig.LOOPBACK + " only, not " + config.host());
         }
+        scheduler = new Scheduler();
         try {
             listener = NetFd.listen(scheduler, port, config.backlog(), reusePort);
         } catch (UncheckedIOException e) {

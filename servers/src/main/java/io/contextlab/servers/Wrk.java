@@ -26,8 +26,8 @@ final class Wrk {
     static final String BINARY = "/usr/bin/wrk";
     private static final String MARKER = "CONTEXTLAB_WRK ";
 
-    record Result(double durationSeconds, long requests, long bytes, JsonObject errors, JsonObject latencyMicros,
-                  String rawOutput) {}
+    record Result(double durationSeconds, long requests, long bytes, ServersReport.Errors errors,
+                  ServersReport.Latency latencyMicros) {}
 
     private final Path script;
 
@@ -89,9 +89,15 @@ final class Wrk {
         }
         String json = text.substring(at + MARKER.length()).lines().findFirst().orElse("{}");
         JsonObject o = new Gson().fromJson(json, JsonObject.class);
+        JsonObject e = o.getAsJsonObject("errors");
+        JsonObject l = o.getAsJsonObject("latency_us");
         return new Result(o.get("duration_us").getAsLong() / 1e6, o.get("requests").getAsLong(),
-                o.get("bytes").getAsLong(), o.getAsJsonObject("errors"), o.getAsJsonObject("latency_us"),
-                text.substring(0, at).strip());
+                o.get("bytes").getAsLong(),
+                new ServersReport.Errors(e.get("connect").getAsLong(), e.get("read").getAsLong(),
+                        e.get("write").getAsLong(), e.get("timeout").getAsLong(), e.get("status").getAsLong()),
+                new ServersReport.Latency(l.get("p50").getAsLong(), l.get("p90").getAsLong(), l.get("p99").getAsLong(),
+                        l.get("p999").getAsLong(), l.get("max").getAsLong(), l.get("mean").getAsDouble(),
+                        l.get("stdev").getAsDouble()));
     }
 
     static String version() {
