@@ -735,7 +735,7 @@ def table(runs=None):
     pd = lab._pd()
     claims = lab.reference("claims")
     frames = []
-    for run in lab._runs(runs):
+    for run in lab.load(runs):
         v = pd.DataFrame([x.as_row() for x in evaluate(run)])
         v.insert(0, "run", run.label)
         frames.append(claims.merge(v, on="id", how="left"))

@@ -226,10 +226,6 @@ def load(runs=None, root=RUNS):
             for r in runs]
 
 
-def _runs(runs):
-    return load(runs) if runs is None or not (isinstance(runs, list) and all(isinstance(r, Run) for r in runs)) else runs
-
-
 def _key_columns(run, r):
     bench = r["benchmark"]
     parts = bench.split(".")
@@ -258,7 +254,7 @@ def results(runs=None):
     """Primary metrics, one row per (run, benchmark, params): score, error (99.9% half-width), unit."""
     pd = _pd()
     rows, param_names = [], set()
-    for run in _runs(runs):
+    for run in load(runs):
         for r in read_jmh(run.path):
             pm = r.get("primaryMetric") or {}
             row = _key_columns(run, r)
@@ -285,7 +281,7 @@ def secondary(runs=None):
     "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""
     pd = _pd()
     rows, param_names = [], set()
-    for run in _runs(runs):
+    for run in load(runs):
         for r in read_jmh(run.path):
             for key, m in (r.get("secondaryMetrics") or {}).items():
                 row = _key_columns(run, r)
@@ -324,7 +320,7 @@ def crosschecks(runs=None):
     """crosscheck.jsonl beside the JMH figure it checks: ratio = JMH / reference, agrees within tolerance."""
     pd = _pd()
     rows = []
-    for run in _runs(runs):
+    for run in load(runs):
         res = read_jmh(run.path)
         for c in read_crosschecks(run.path):
             want = params_text(c.get("params"))
@@ -356,7 +352,7 @@ def suites(runs=None):
     """Each suite's fate in each run: measured, failed (reason), skipped (reason)."""
     pd = _pd()
     rows = []
-    for run in _runs(runs):
+    for run in load(runs):
         for name, v in (run.meta.get("suites") or {}).items():
             rows.append({"run": run.name, "label": run.label, "suite": name, "status": v.get("status"),
                          "reason": v.get("reason", "")})
@@ -394,7 +390,7 @@ def servers(runs=None):
     """Server-model load results (requests/s, latency against concurrency), one row per point."""
     pd = _pd()
     frames = []
-    for run in _runs(runs):
+    for run in load(runs):
         path_json = os.path.join(run.path, "servers.json")
         path_csv = os.path.join(run.path, "servers.csv")
         if os.path.exists(path_json):
