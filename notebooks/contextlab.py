@@ -226,24 +226,28 @@ def load(runs=None, root=RUNS):
             for r in runs]
 
 
+KEY_COLUMNS = ["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
+               "name", "mode", "threads", "params"]
+
+
 def _key_columns(run, r):
+    """The columns naming a result, then one column per JMH parameter, `p_<name>`."""
     bench = r["benchmark"]
     parts = bench.split(".")
-    return {"run": run.name, "label": run.label, "host": run.host, "kernel": run.kernel,
-            "suite": r.get("suite", ""), "benchmark": bench,
-            "cls": parts[-2] if len(parts) >= 2 else "", "method": parts[-1],
-            "name": short_name(bench), "mode": r.get("mode", ""),
-            "threads": r.get("threads"), "params": params_text(r.get("params"))}
+    row = {"run": run.name, "label": run.label, "host": run.host, "kernel": run.kernel,
+           "suite": r.get("suite", ""), "benchmark": bench,
+           "cls": parts[-2] if len(parts) >= 2 else "", "method": parts[-1],
+           "name": short_name(bench), "mode": r.get("mode", ""),
+           "threads": r.get("threads"), "params": params_text(r.get("params"))}
+    row.update({"p_" + k: v for k, v in (r.get("params") or {}).items()})
+    return row
 
 
-def _add_params(df, param_names):
-    """One column per JMH parameter, `p_<name>`, numeric where every value is a number."""
+def _numeric_params(df):
+    """Each `p_<name>` column made numeric where every value is a number."""
     pd = _pd()
-    for name in sorted(param_names):
-        col = "p_" + name
-        values = df[col] if col in df else None
-        if values is None:
-            continue
+    for col in [c for c in df.columns if c.startswith("p_")]:
+        values = df[col]
         numeric = pd.to_numeric(values, errors="coerce")
         if numeric[values.notna()].notna().all():
             df[col] = numeric
@@ -253,14 +257,11 @@ def _add_params(df, param_names):
 def results(runs=None):
     """Primary metrics, one row per (run, benchmark, params): score, error (99.9% half-width), unit."""
     pd = _pd()
-    rows, param_names = [], set()
+    rows = []
     for run in load(runs):
         for r in read_jmh(run.path):
             pm = r.get("primaryMetric") or {}
             row = _key_columns(run, r)
-            for k, v in (r.get("params") or {}).items():
-                row["p_" + k] = v
-                param_names.add(k)
             ci = pm.get("scoreConfidence") or [None, None]
             row.update({"score": _float(pm.get("score")), "error": _float(pm.get("scoreError")),
                         "unit": pm.get("scoreUnit", ""), "ci_low": _float(ci[0]), "ci_high": _float(ci[1]),
@@ -269,10 +270,8 @@ def results(runs=None):
             rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
-        df = pd.DataFrame(columns=["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
-                                   "name", "mode", "threads", "params", "score", "error", "unit",
-                                   "ci_low", "ci_high", "samples", "forks"])
-    return _add_params(df, param_names)
+        df = pd.DataFrame(columns=KEY_COLUMNS + ["score", "error", "unit", "ci_low", "ci_high", "samples", "forks"])
+    return _numeric_params(df)
 
 
 def secondary(runs=None):
@@ -280,14 +279,11 @@ def secondary(runs=None):
     `value` is the figure to read: the score, except for @AuxCounters(Type.EVENTS) counters (unit
     "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""
     pd = _pd()
-    rows, param_names = [], set()
+    rows = []
     for run in load(runs):
         for r in read_jmh(run.path):
             for key, m in (r.get("secondaryMetrics") or {}).items():
                 row = _key_columns(run, r)
-                for k, v in (r.get("params") or {}).items():
-                    row["p_" + k] = v
-                    param_names.add(k)
                 raw = [_float(v) for fork in (m.get("rawData") or []) for v in fork]
                 row.update({"metric": metric_name(key), "score": _float(m.get("score")),
                             "error": _float(m.get("scoreError")), "unit": m.get("scoreUnit", ""),
@@ -299,10 +295,8 @@ def secondary(runs=None):
                 rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
-        df = pd.DataFrame(columns=["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
-                                   "name", "mode", "threads", "params", "metric", "score", "error", "unit",
-                                   "per_iteration", "iterations", "value"])
-    return _add_params(df, param_names)
+        df = pd.DataFrame(columns=KEY_COLUMNS + ["metric", "score", "error", "unit", "per_iteration", "iterations", "value"])
+    return _numeric_params(df)
 
 
 def wide(runs=None):
