@@ -148,7 +148,7 @@ class Evidence:
         r = rows.sort_values("score").iloc[0]
         return float(r["score"]), _err(r["error"]), r["name"] + (f"[{r['params']}]" if r["params"] else "")
 
-    def metric(self, what, metric_key, rows_df=None):
+    def metric(self, what, metric_key):
         """Secondary-metric rows for the benchmarks of `what` whose metric matches METRICS[metric_key]."""
         sec = self.rows(what, self.secondary)
         if sec.empty:
