@@ -540,6 +540,11 @@ def fit_log(x, y):
 
 # --- plots the notebooks share (matplotlib imported when called) --------------------------------
 
+def _log_axis_err(err, value):
+    """Error bars a log axis can draw: an error reaching zero is cut to 99.9% of the value; none is 0."""
+    return err.where(err.isna() | (err < value), value * 0.999).fillna(0).clip(lower=0)
+
+
 def bars(ax, df, title="", xlabel=None, refs=()):
     """Horizontal bars on a log scale with JMH's 99.9% error bars, one bar per benchmark x params,
     runs side by side (one colour each). refs: (value, text) vertical reference lines."""
@@ -553,8 +558,8 @@ def bars(ax, df, title="", xlabel=None, refs=()):
     for i, lab_ in enumerate(labels):
         d = df[df["label"] == lab_].set_index("rung").reindex(order)
         y = np.arange(len(order)) + (i - (len(labels) - 1) / 2) * h
-        err = d["error"].where(d["error"].isna() | (d["error"] < d["score"]), d["score"] * 0.999).clip(lower=0)  # log axis
-        ax.barh(y, d["score"], height=h, xerr=err.fillna(0), capsize=2, label=lab_ if len(labels) > 1 else None)
+        ax.barh(y, d["score"], height=h, xerr=_log_axis_err(d["error"], d["score"]), capsize=2,
+                label=lab_ if len(labels) > 1 else None)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order, fontsize=8)
     ax.set_xscale("log")
@@ -590,7 +595,7 @@ def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, titl
         name = " / ".join(t for t in (_param_text(c, v) for c, v in shown) if t) or y
         f = fit_loglog(d[x], d[y]) if fit and len(d) >= 2 else None
         fits[name] = f
-        e = d[err].where(d[err].isna() | (d[err] < d[y]), d[y] * 0.999).fillna(0).clip(lower=0) if err in d else None
+        e = _log_axis_err(d[err], d[y]) if err in d else None
         ax.errorbar(d[x], d[y], yerr=e, marker="o", capsize=2,
                     label=name + (f"  (slope {f['slope']:.2f})" if f else ""))
     if loglog:
