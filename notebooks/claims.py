@@ -543,13 +543,19 @@ def accept_one(ev):
 
 # --- sched --------------------------------------------------------------------------------------
 
+def runnable(rows, mcol):
+    """m of the run-queue rows, from their parameter column mcol: a `background` count gets the
+    handoff pair added (m = background runnable threads + the pair)."""
+    return numeric(rows[mcol]) + (2 if mcol == "p_background" else 0)
+
+
 def runqueue_curves(ev):
     """{(kind, placement): median handoff ns by m}, m = background runnable threads + the pair."""
     rows = ev.rows("runqueue_handoff")
     mc = col(rows, "m") if not rows.empty else None
     if mc is None:
         return {}
-    rows = rows.assign(x=numeric(rows[mc]) + (2 if mc == "p_background" else 0)).dropna(subset=["x"])
+    rows = rows.assign(x=runnable(rows, mc)).dropna(subset=["x"])
     keys = [c for c in ("p_backgroundKind", "p_placement") if c in rows]
     if not keys:
         return {("all",): rows.groupby("x")["score"].median().sort_index()}
