@@ -425,20 +425,6 @@ def reference(name):
 
 # --- small helpers the notebooks share ----------------------------------------------------------
 
-def pick(df, pattern, **params):
-    """Rows whose benchmark matches the regex `pattern` (searched, case-sensitive), and whose
-    `p_<name>` equals each given param value."""
-    if df.empty:
-        return df
-    mask = df["benchmark"].str.contains(pattern, regex=True)
-    for k, v in params.items():
-        col = "p_" + k
-        if col not in df:
-            return df.iloc[0:0]
-        mask &= df[col].astype(str) == str(v)
-    return df[mask]
-
-
 def param_column(df, *names):
     """The first `p_<name>` column present in df among names (JMH parameter spellings vary)."""
     for n in names:
