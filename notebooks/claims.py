@@ -148,7 +148,7 @@ class Evidence:
         r = rows.sort_values("score").iloc[0]
         return float(r["score"]), _err(r["error"]), r["name"] + (f"[{r['params']}]" if r["params"] else "")
 
-    def metric(self, what, metric_key, rows_df=None):
+    def metric(self, what, metric_key):
         """Secondary-metric rows for the benchmarks of `what` whose metric matches METRICS[metric_key]."""
         sec = self.rows(what, self.secondary)
         if sec.empty:
@@ -543,13 +543,19 @@ def accept_one(ev):
 
 # --- sched --------------------------------------------------------------------------------------
 
+def runnable(rows, mcol):
+    """m of the run-queue rows, from their parameter column mcol: a `background` count gets the
+    handoff pair added (m = background runnable threads + the pair)."""
+    return numeric(rows[mcol]) + (2 if mcol == "p_background" else 0)
+
+
 def runqueue_curves(ev):
     """{(kind, placement): median handoff ns by m}, m = background runnable threads + the pair."""
     rows = ev.rows("runqueue_handoff")
     mc = col(rows, "m") if not rows.empty else None
     if mc is None:
         return {}
-    rows = rows.assign(x=numeric(rows[mc]) + (2 if mc == "p_background" else 0)).dropna(subset=["x"])
+    rows = rows.assign(x=runnable(rows, mc)).dropna(subset=["x"])
     keys = [c for c in ("p_backgroundKind", "p_placement") if c in rows]
     if not keys:
         return {("all",): rows.groupby("x")["score"].median().sort_index()}
@@ -735,7 +741,7 @@ def table(runs=None):
     pd = lab._pd()
     claims = lab.reference("claims")
     frames = []
-    for run in lab._runs(runs):
+    for run in lab.load(runs):
         v = pd.DataFrame([x.as_row() for x in evaluate(run)])
         v.insert(0, "run", run.label)
         frames.append(claims.merge(v, on="id", how="left"))

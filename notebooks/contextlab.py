@@ -226,28 +226,28 @@ def load(runs=None, root=RUNS):
             for r in runs]
 
 
-def _runs(runs):
-    return load(runs) if runs is None or not (isinstance(runs, list) and all(isinstance(r, Run) for r in runs)) else runs
+KEY_COLUMNS = ["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
+               "name", "mode", "threads", "params"]
 
 
 def _key_columns(run, r):
+    """The columns naming a result, then one column per JMH parameter, `p_<name>`."""
     bench = r["benchmark"]
     parts = bench.split(".")
-    return {"run": run.name, "label": run.label, "host": run.host, "kernel": run.kernel,
-            "suite": r.get("suite", ""), "benchmark": bench,
-            "cls": parts[-2] if len(parts) >= 2 else "", "method": parts[-1],
-            "name": short_name(bench), "mode": r.get("mode", ""),
-            "threads": r.get("threads"), "params": params_text(r.get("params"))}
+    row = {"run": run.name, "label": run.label, "host": run.host, "kernel": run.kernel,
+           "suite": r.get("suite", ""), "benchmark": bench,
+           "cls": parts[-2] if len(parts) >= 2 else "", "method": parts[-1],
+           "name": short_name(bench), "mode": r.get("mode", ""),
+           "threads": r.get("threads"), "params": params_text(r.get("params"))}
+    row.update({"p_" + k: v for k, v in (r.get("params") or {}).items()})
+    return row
 
 
-def _add_params(df, param_names):
-    """One column per JMH parameter, `p_<name>`, numeric where every value is a number."""
+def _numeric_params(df):
+    """Each `p_<name>` column made numeric where every value is a number."""
     pd = _pd()
-    for name in sorted(param_names):
-        col = "p_" + name
-        values = df[col] if col in df else None
-        if values is None:
-            continue
+    for col in [c for c in df.columns if c.startswith("p_")]:
+        values = df[col]
         numeric = pd.to_numeric(values, errors="coerce")
         if numeric[values.notna()].notna().all():
             df[col] = numeric
@@ -257,14 +257,11 @@ def _add_params(df, param_names):
 def results(runs=None):
     """Primary metrics, one row per (run, benchmark, params): score, error (99.9% half-width), unit."""
     pd = _pd()
-    rows, param_names = [], set()
-    for run in _runs(runs):
+    rows = []
+    for run in load(runs):
         for r in read_jmh(run.path):
             pm = r.get("primaryMetric") or {}
             row = _key_columns(run, r)
-            for k, v in (r.get("params") or {}).items():
-                row["p_" + k] = v
-                param_names.add(k)
             ci = pm.get("scoreConfidence") or [None, None]
             row.update({"score": _float(pm.get("score")), "error": _float(pm.get("scoreError")),
                         "unit": pm.get("scoreUnit", ""), "ci_low": _float(ci[0]), "ci_high": _float(ci[1]),
@@ -273,10 +270,8 @@ def results(runs=None):
             rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
-        df = pd.DataFrame(columns=["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
-                                   "name", "mode", "threads", "params", "score", "error", "unit",
-                                   "ci_low", "ci_high", "samples", "forks"])
-    return _add_params(df, param_names)
+        df = pd.DataFrame(columns=KEY_COLUMNS + ["score", "error", "unit", "ci_low", "ci_high", "samples", "forks"])
+    return _numeric_params(df)
 
 
 def secondary(runs=None):
@@ -284,14 +279,11 @@ def secondary(runs=None):
     `value` is the figure to read: the score, except for @AuxCounters(Type.EVENTS) counters (unit
     "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""
     pd = _pd()
-    rows, param_names = [], set()
-    for run in _runs(runs):
+    rows = []
+    for run in load(runs):
         for r in read_jmh(run.path):
             for key, m in (r.get("secondaryMetrics") or {}).items():
                 row = _key_columns(run, r)
-                for k, v in (r.get("params") or {}).items():
-                    row["p_" + k] = v
-                    param_names.add(k)
                 raw = [_float(v) for fork in (m.get("rawData") or []) for v in fork]
                 row.update({"metric": metric_name(key), "score": _float(m.get("score")),
                             "error": _float(m.get("scoreError")), "unit": m.get("scoreUnit", ""),
@@ -303,10 +295,8 @@ def secondary(runs=None):
                 rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
-        df = pd.DataFrame(columns=["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
-                                   "name", "mode", "threads", "params", "metric", "score", "error", "unit",
-                                   "per_iteration", "iterations", "value"])
-    return _add_params(df, param_names)
+        df = pd.DataFrame(columns=KEY_COLUMNS + ["metric", "score", "error", "unit", "per_iteration", "iterations", "value"])
+    return _numeric_params(df)
 
 
 def wide(runs=None):
@@ -324,7 +314,7 @@ def crosschecks(runs=None):
     """crosscheck.jsonl beside the JMH figure it checks: ratio = JMH / reference, agrees within tolerance."""
     pd = _pd()
     rows = []
-    for run in _runs(runs):
+    for run in load(runs):
         res = read_jmh(run.path)
         for c in read_crosschecks(run.path):
             want = params_text(c.get("params"))
@@ -356,7 +346,7 @@ def suites(runs=None):
     """Each suite's fate in each run: measured, failed (reason), skipped (reason)."""
     pd = _pd()
     rows = []
-    for run in _runs(runs):
+    for run in load(runs):
         for name, v in (run.meta.get("suites") or {}).items():
             rows.append({"run": run.name, "label": run.label, "suite": name, "status": v.get("status"),
                          "reason": v.get("reason", "")})
@@ -394,7 +384,7 @@ def servers(runs=None):
     """Server-model load results (requests/s, latency against concurrency), one row per point."""
     pd = _pd()
     frames = []
-    for run in _runs(runs):
+    for run in load(runs):
         path_json = os.path.join(run.path, "servers.json")
         path_csv = os.path.join(run.path, "servers.csv")
         if os.path.exists(path_json):
@@ -434,20 +424,6 @@ def reference(name):
 
 
 # --- small helpers the notebooks share ----------------------------------------------------------
-
-def pick(df, pattern, **params):
-    """Rows whose benchmark matches the regex `pattern` (searched, case-sensitive), and whose
-    `p_<name>` equals each given param value."""
-    if df.empty:
-        return df
-    mask = df["benchmark"].str.contains(pattern, regex=True)
-    for k, v in params.items():
-        col = "p_" + k
-        if col not in df:
-            return df.iloc[0:0]
-        mask &= df[col].astype(str) == str(v)
-    return df[mask]
-
 
 def param_column(df, *names):
     """The first `p_<name>` column present in df among names (JMH parameter spellings vary)."""
@@ -550,6 +526,11 @@ def fit_log(x, y):
 
 # --- plots the notebooks share (matplotlib imported when called) --------------------------------
 
+def _log_axis_err(err, value):
+    """Error bars a log axis can draw: an error reaching zero is cut to 99.9% of the value; none is 0."""
+    return err.where(err.isna() | (err < value), value * 0.999).fillna(0).clip(lower=0)
+
+
 def bars(ax, df, title="", xlabel=None, refs=()):
     """Horizontal bars on a log scale with JMH's 99.9% error bars, one bar per benchmark x params,
     runs side by side (one colour each). refs: (value, text) vertical reference lines."""
@@ -563,8 +544,8 @@ def bars(ax, df, title="", xlabel=None, refs=()):
     for i, lab_ in enumerate(labels):
         d = df[df["label"] == lab_].set_index("rung").reindex(order)
         y = np.arange(len(order)) + (i - (len(labels) - 1) / 2) * h
-        err = d["error"].where(d["error"].isna() | (d["error"] < d["score"]), d["score"] * 0.999).clip(lower=0)  # log axis
-        ax.barh(y, d["score"], height=h, xerr=err.fillna(0), capsize=2, label=lab_ if len(labels) > 1 else None)
+        ax.barh(y, d["score"], height=h, xerr=_log_axis_err(d["error"], d["score"]), capsize=2,
+                label=lab_ if len(labels) > 1 else None)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order, fontsize=8)
     ax.set_xscale("log")
@@ -600,7 +581,7 @@ def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, titl
         name = " / ".join(t for t in (_param_text(c, v) for c, v in shown) if t) or y
         f = fit_loglog(d[x], d[y]) if fit and len(d) >= 2 else None
         fits[name] = f
-        e = d[err].where(d[err].isna() | (d[err] < d[y]), d[y] * 0.999).fillna(0).clip(lower=0) if err in d else None
+        e = _log_axis_err(d[err], d[y]) if err in d else None
         ax.errorbar(d[x], d[y], yerr=e, marker="o", capsize=2,
                     label=name + (f"  (slope {f['slope']:.2f})" if f else ""))
     if loglog:

@@ -2,7 +2,7 @@
 # `lab run` step: the server models and nginx under wrk (servers/, LoadDriver), written to
 # $RUN_DIR/servers.json. Quick: 4 keep-alive points of 2 s and one Connection: close point of 1 s
 # per server, about 2 minutes in all; full (MODE=full): 1 .. 10,000 connections, 10 s per point,
-# about 25 minutes. `lab servers` runs it alone.
+# about 25 minutes. `lab servers` runs it alone, passing its options (--models=..., ...) as arguments.
 # Env: LAB_ROOT, RUN_DIR, JAVA, MODE=quick|full, ONLY (the suites and steps selected).
 set -euo pipefail
 
@@ -20,11 +20,11 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 # wrk and every server inherit this: 10,000 connections need 10,000 descriptors on each side.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || echo "servers: could not raise the open-files limit (ulimit -n) to $(ulimit -Hn)" >&2
 
 args=()
 [ "${MODE:-quick}" = full ] && args+=(--full)
-if "$JAVA" -jar "$jar" drive --out="$RUN_DIR/servers.json" "${args[@]}"; then
+if "$JAVA" -jar "$jar" drive --out="$RUN_DIR/servers.json" "${args[@]}" "$@"; then
   status measured ""
 else
   code=$?
