@@ -1,10 +1,12 @@
 package io.contextlab.lab;
 
+import io.contextlab.platform.JvmFlags;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Main-Class of benchmarks.jar: JMH's own command line, with {@link JvmFlags#FORK} prepended to
+ * Main-Class of benchmarks.jar: JMH's own command line, with {@link JvmFlags.ALL} prepended to
  * every fork's JVM arguments and {@link FiguresProfiler} always on, so `java -jar benchmarks.jar`
  * works without extra flags and every recorded figure reaches the results.
  */
@@ -17,7 +19,7 @@ public final class BenchMain {
 
     static String[] withForkFlags(String[] args) {
         List<String> out = new ArrayList<>();
-        String prepend = String.join(" ", JvmFlags.FORK);
+        String prepend = String.join(" ", JvmFlags.ALL);
         boolean merged = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-jvmArgsPrepend") && i + 1 < args.length) {

@@ -1,11 +1,13 @@
 package io.contextlab.lab;
 
+import io.contextlab.platform.JvmFlags;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
 
 class BenchMainTest {
-    private static final String FLAGS = String.join(" ", JvmFlags.FORK);
+    private static final String FLAGS = String.join(" ", JvmFlags.ALL);
     private static final String FIGURES = FiguresProfiler.class.getName();
 
     @Test
