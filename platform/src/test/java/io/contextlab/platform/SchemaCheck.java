@@ -49,8 +49,10 @@ public final class SchemaCheck {
 
     public static Set<ValidationMessage> validate(String schema, String json) {
         try {
-            JsonNode schemaNode = MAPPER.readTree(schemaDir().resolve(schema + ".schema.json").toFile());
-            JsonSchema compiled = FACTORY.getSchema(schemaNode);
+            Path file = schemaDir().resolve(schema + ".schema.json");
+            JsonNode schemaNode = MAPPER.readTree(file.toFile());
+            // The file's URI is the base a relative "$id" (contextlab.<record>/<N>) resolves against.
+            JsonSchema compiled = FACTORY.getSchema(file.toUri(), schemaNode);
             return compiled.validate(MAPPER.readTree(json));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,238 @@
+package io.contextlab.lab;
+
+import io.contextlab.lab.env.Environment;
+import io.contextlab.lab.references.CrossCheck;
+import io.contextlab.lab.references.ReferenceContext;
+import io.contextlab.lab.references.References;
+import io.contextlab.platform.Json;
+import io.contextlab.platform.JvmFlags;
+import io.contextlab.tracing.EbpfProfiler;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.profile.Profiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.util.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `lab run`: every selected suite through JMH's Runner (console and RUN/log at once), its outside
+ * reference (RUN/crosscheck.jsonl), the steps (servers, ebpf-perturbation), metadata.json after
+ * each; then jmh.json, the summary table from the RunResults, and the report.
+ */
+@Command(name = "run", description = {"the main job: run the quick suite (every suite and step; --suites picks some, "
+        + "e.g. syscalls,servers), write datasets/runs/<UTC>-<host>/, print a summary and make the report"})
+final class RunCommand implements Callable<Integer> {
+    static final String NOT_SELECTED = "not selected with --suites";
+
+    @Option(names = "--full", description = "JMH's own forks/iterations and every parameter (bare metal, hours)")
+    boolean full;
+
+    @Option(names = "--suites", split = ",", paramLabel = "a,b", description = "the suites and steps to run (default: all)")
+    List<String> only;
+
+    @Option(names = "--no-report", description = "do not run the report at the end")
+    boolean noReport;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Lab.root();
+        SuiteRegistry registry = SuiteRegistry.load(root);
+        List<String> selected = only == null ? registry.names() : only;
+        for (String name : selected) {
+            if (!registry.names().contains(name)) {
+                throw new LabException("unknown suite '" + name + "' (known: " + String.join(" ", registry.names()) + ")");
+            }
+        }
+        checkJmhLock();
+        String mode = full ? "full" : "quick";
+        List<RunMetadata.SuiteArgs> args = new ArrayList<>();
+        for (SuiteRegistry.Suite s : registry.suites()) {
+            if (selected.contains(s.name())) {
+                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), s.args(full)));
+            }
+        }
+        registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
+            args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), s.args(full)));
+            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(), s.args(full) + " -prof " + EbpfProfiler.class.getName()));
+        });
+        RunDirectory run = open(root, "", mode, args);
+        Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
+
+        List<RunResult> all = new ArrayList<>();
+        try (PrintStream console = run.console()) {
+            for (SuiteRegistry.Suite suite : registry.suites()) {
+                if (!selected.contains(suite.name())) {
+                    run.suite(suite.name(), RunMetadata.SuiteStatus.skipped(NOT_SELECTED));
+                    continue;
+                }
+                Lab.note("suite " + suite.name() + ": JMH " + suite.args(full) + " " + suite.include());
+                Collection<RunResult> results = jmh(run, suite.name(), suite.include(), suite.args(full), List.of(), console);
+                all.addAll(results);
+                if (suite.reference() != null) {
+                    reference(root, run, suite, results);
+                }
+            }
+            for (SuiteRegistry.Step step : registry.steps()) {
+                if (!selected.contains(step.name())) {
+                    run.suite(step.name(), RunMetadata.SuiteStatus.skipped(NOT_SELECTED));
+                    continue;
+                }
+                Lab.note("step " + step.name());
+                switch (step.name()) {
+                    case ServersCommand.STEP -> ServersCommand.drive(root, run, full, List.of(), console);
+                    case PERTURBATION -> all.addAll(perturbation(run, step, console));
+                    default -> run.suite(step.name(), RunMetadata.SuiteStatus.skipped("this CLI has no step " + step.name()));
+                }
+            }
+        }
+        Path done = run.finish("complete");
+        Summary.print(all, System.out);
+        if (!noReport) {
+            int status;
+            try {
+                status = ReportCommand.report(List.of(done.toString()));
+            } catch (LabException e) {
+                Lab.note(e.getMessage());
+                status = 1;
+            }
+            if (status != 0) {
+                Lab.note("the report failed; the run itself is complete in " + Lab.shown(done));
+            }
+        }
+        Lab.note("run complete: " + Lab.shown(done));
+        return 0;
+    }
+
+    static final String PERTURBATION = "ebpf-perturbation";
+
+    /** Opens a run directory whose metadata records this environment, commit and command line. */
+    static RunDirectory open(Path root, String suffix, String mode, List<RunMetadata.SuiteArgs> args) throws IOException {
+        Environment env = Environment.collect(Lab.java());
+        RunMetadata.Jmh jmh = new RunMetadata.Jmh(Version.getPlainVersion(), JvmFlags.ALL, args);
+        return RunDirectory.open(Lab.runsDir(), suffix,
+                name -> new RunMetadata(name, mode, Lab.commandLineText(), git(root), env.facts(), env.warnings(), jmh))
+                .closeOnExit();
+    }
+
+    /**
+     * One JMH suite through the Runner: {@code args} parsed by JMH, the include, the fork flags and
+     * FiguresProfiler, results into RUN/jmh/{@code name}.json; its fate into the metadata.
+     */
+    static Collection<RunResult> jmh(RunDirectory run, String name, String include, String args,
+                                     List<Class<? extends Profiler>> profilers, PrintStream console) {
+        String started = RunMetadata.now();
+        Path out = run.dir().resolve("jmh").resolve(name + ".json");
+        Collection<RunResult> results = List.of();
+        String failure;
+        try {
+            Files.createDirectories(out.getParent());
+            Options options = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), profilers)
+                    .include(include).resultFormat(ResultFormatType.JSON).result(out.toString()).build();
+            Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, console), options);
+            results = got == null ? List.of() : got;
+            failure = got == null ? "JMH failed (see log)"
+                    : results.isEmpty() || !Files.isRegularFile(out) ? "JMH measured nothing (see log)" : null;
+        } catch (Exception e) {
+            failure = "JMH could not run: " + e.getMessage();
+            console.println("lab: " + failure);
+        }
+        run.suite(name, new RunMetadata.SuiteStatus(failure == null ? "measured" : "failed", failure, started,
+                RunMetadata.now(), failure == null ? results.size() : null));
+        return results;
+    }
+
+    /** The suite's outside reference: each CrossCheck a line of RUN/crosscheck.jsonl, raw output in references.log. */
+    static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results) {
+        Lab.note("suite " + suite.name() + ": outside reference " + suite.reference());
+        try (PrintStream log = new PrintStream(new FileOutputStream(run.dir().resolve("references.log").toFile(), true),
+                true, StandardCharsets.UTF_8)) {
+            try {
+                List<CrossCheck> checks = References.named(suite.reference())
+                        .run(new ReferenceContext(root, run.dir(), results, log));
+                for (CrossCheck check : checks) {
+                    Json.appendLine(run.dir().resolve("crosscheck.jsonl"), check);
+                }
+            } catch (Exception e) {
+                e.printStackTrace(log);
+                Lab.note("the outside reference of " + suite.name() + " failed: " + e.getMessage() + " (see references.log)");
+            }
+        } catch (IOException e) {
+            Lab.note("cannot write references.log: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The eBPF profiler's own cost: the step's benchmarks and settings untraced, then with
+     * EbpfProfiler, back to back, as suites ebpf-untraced and ebpf-traced.
+     */
+    static List<RunResult> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
+        List<RunResult> results = new ArrayList<>();
+        String started = RunMetadata.now();
+        boolean failed = false;
+        for (String variant : List.of("untraced", "traced")) {
+            Lab.note("ebpf perturbation: " + variant);
+            List<Class<? extends Profiler>> profilers = variant.equals("traced") ? List.of(EbpfProfiler.class) : List.of();
+            String name = "ebpf-" + variant;
+            results.addAll(jmh(run, name, step.include(), step.args(run.metadata().mode().equals("full")), profilers, console));
+            failed |= !"measured".equals(run.metadata().suites().get(name).status());
+        }
+        run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",
+                failed ? "a twin failed (see ebpf-untraced, ebpf-traced)" : null, started, RunMetadata.now(), results.size()));
+        return results;
+    }
+
+    /** Refuses to start while another JMH run holds JMH's lock, /tmp/jmh.lock. */
+    static void checkJmhLock() {
+        String busy = "another JMH run holds /tmp/jmh.lock: let it finish first (two benchmark runs on one machine distort each other)";
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.tryLock()) {
+            if (held == null) {
+                throw new LabException(busy);
+            }
+        } catch (OverlappingFileLockException e) {
+            throw new LabException(busy);
+        } catch (IOException e) {
+            throw new LabException("cannot open " + lock + " (" + e.getMessage() + "): remove it if no JMH run is going");
+        }
+    }
+
+    /** The commit this checkout is at, and whether tracked files differ from it; nulls outside git. */
+    static RunMetadata.Git git(Path root) {
+        String commit = output(root, "git", "rev-parse", "HEAD");
+        if (commit == null || commit.isBlank()) {
+            return new RunMetadata.Git(null, null);
+        }
+        String status = output(root, "git", "status", "--porcelain", "--untracked-files=no");
+        return new RunMetadata.Git(commit.trim(), status == null ? null : !status.isBlank());
+    }
+
+    private static String output(Path cwd, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? text : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

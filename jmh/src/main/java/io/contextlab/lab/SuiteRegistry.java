@@ -1,0 +1,88 @@
+package io.contextlab.lab;
+
+import com.google.gson.JsonParseException;
+import com.google.gson.annotations.SerializedName;
+import io.contextlab.platform.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The suite registry, {@code suites.json} at the repository root ({@code contextlab.suites/1},
+ * datasets/schema/suites.v1.schema.json): the JMH suites a run runs, in order, each with its
+ * quick and full JMH arguments, and the extra steps after them. {@code LAB_SUITES_FILE} points
+ * elsewhere (tests).
+ */
+public record SuiteRegistry(String format, String about, List<Suite> suites, List<Step> steps) {
+    public static final String FORMAT = "contextlab.suites/1";
+
+    /** A JMH suite: the benchmarks matching {@code include}, run with {@code quick} or {@code full}. */
+    public record Suite(String name, @SerializedName("package") String packageName, String include,
+                        String quick, String full, String reference, String notebook,
+                        List<String> claims, String about) {
+        public String args(boolean fullMode) {
+            return fullMode ? full : quick;
+        }
+    }
+
+    /** A step after the suites; one that runs JMH itself also has include and quick/full arguments. */
+    public record Step(String name, String notebook, List<String> claims, String include,
+                       String quick, String full, String about) {
+        public String args(boolean fullMode) {
+            return fullMode ? full : quick;
+        }
+    }
+
+    /** The registry this checkout uses: $LAB_SUITES_FILE, else suites.json under {@code root}. */
+    public static SuiteRegistry load(Path root) {
+        String override = System.getenv("LAB_SUITES_FILE");
+        return read(override != null && !override.isBlank() ? Path.of(override) : root.resolve("suites.json"));
+    }
+
+    public static SuiteRegistry read(Path file) {
+        SuiteRegistry registry;
+        try {
+            registry = Json.GSON.fromJson(Files.readString(file), SuiteRegistry.class);
+        } catch (NoSuchFileException e) {
+            throw new LabException("no suite registry at " + file + " (LAB_SUITES_FILE or suites.json at the repository root)");
+        } catch (IOException | JsonParseException e) {
+            throw new LabException("cannot read the suite registry " + file + ": " + e.getMessage());
+        }
+        if (registry == null || !FORMAT.equals(registry.format())) {
+            throw new LabException(file + " is not a suite registry of format " + FORMAT
+                    + " (found " + (registry == null ? "nothing" : registry.format()) + ")");
+        }
+        return new SuiteRegistry(registry.format, registry.about, listOrEmpty(registry.suites), listOrEmpty(registry.steps));
+    }
+
+    private static <T> List<T> listOrEmpty(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
+    public Optional<Suite> suite(String name) {
+        return suites.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<Step> step(String name) {
+        return steps.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Every selectable name: the suites, then the steps. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        suites.forEach(s -> names.add(s.name()));
+        steps.forEach(s -> names.add(s.name()));
+        return names;
+    }
+
+    /** JMH arguments as words (the registry spells them as one line, split on spaces). */
+    public static String[] words(String args) {
+        return args == null ? new String[0]
+                : Arrays.stream(args.trim().split("\\s+")).filter(w -> !w.isEmpty()).toArray(String[]::new);
+    }
+}
