@@ -18,9 +18,10 @@ import picocli.CommandLine.Command;
         description = "ContextLab: JMH suites, outside references, eBPF tracing and the report.",
         subcommands = {RunCommand.class, BenchCommand.class, TraceCommand.class, ServersCommand.class,
                 DoctorCommand.class, ReportCommand.class, SuitesCommand.class},
-        footer = {"", "  test               build and run every test (JUnit, shell tests, notebooks)  [scripts/lab]",
-                "  build              build the jar and the native code if sources changed     [scripts/lab]",
-                "", "Environment: JAVA_HOME (a JDK >= 25), LAB_SUITES_FILE and LAB_RUNS_DIR (another registry / runs folder, for tests)."})
+        footer = {"  test     build and run every test (JUnit, shell tests, notebooks)",
+                "  build    build the jar and the native code if sources changed",
+                "", "Environment: JAVA_HOME (a JDK >= 25), LAB_SUITES_FILE and LAB_RUNS_DIR",
+                "(another suite registry / runs folder, for tests)."})
 public final class Lab implements Runnable {
     /** The first words of every command line recorded in a run's metadata. */
     static final String SCRIPT = "scripts/lab";

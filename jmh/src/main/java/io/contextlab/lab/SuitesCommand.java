@@ -9,7 +9,7 @@ final class SuitesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SuiteRegistry registry = SuiteRegistry.load(Lab.root());
-        String row = "%-10s %-10s %-32s %s%n";
+        String row = "%-17s %-9s %-32s %s%n";
         System.out.printf(row, "SUITE", "REFERENCE", "INCLUDE", "QUICK | FULL");
         for (SuiteRegistry.Suite s : registry.suites()) {
             System.out.printf(row, s.name(), s.reference() == null ? "-" : s.reference().replaceFirst("Reference$", ""),
