@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Behaviour of scripts/lab itself: errors a user can cause, and one real (tiny) run end to end
-# into a scratch folder — the run directory's shape and metadata, never its timings.
+# Behaviour of scripts/lab and the Java CLI behind it: errors a user can cause, JMH's own options
+# through `lab bench`, and one real (tiny) run end to end into a scratch folder, with a registry of
+# one benchmark (fixtures/tiny-suites.json) — the run directory's shape and metadata, never its
+# timings.
 set -uo pipefail
 LAB="$LAB_ROOT/scripts/lab"
 PY=/usr/bin/python3
@@ -24,6 +26,8 @@ no_jdk() { mkdir -p /tmp/lab-empty-jvm; JAVA_HOME=/nonexistent LAB_JVM_DIR=/tmp/
 check "no JDK >= 25: one line naming JAVA_HOME, non-zero" one_line_error no_jdk
 check "help" "$LAB" --help
 check "suites lists syscalls" bash -c "'$LAB' suites | grep -q '^syscalls'"
+check "bench -l with -jvmArgsPrepend after it (issue 16)" bash -c "'$LAB' bench -l -jvmArgsPrepend -Xmx1g | grep -q 'SyscallLoops.getppid'"
+check "benchmarks.jar -l -jvmArgsPrepend from any directory" bash -c "cd / && '$JAVA' -jar '$LAB_ROOT/jmh/target/benchmarks.jar' -l -jvmArgsPrepend -Xmx1g | grep -q 'SyscallLoops.getppid'"
 doctor_json() {
   "$LAB" doctor --json | "$PY" -c '
 import json, sys
@@ -31,18 +35,15 @@ d = json.load(sys.stdin)
 for key in ("kernel", "cpu_model", "cpus_online", "mitigations", "btf", "root", "capabilities",
             "rlimit_nofile", "hardware_perf_counters", "jdk", "clocksource", "virtualization"):
     assert key in d, key
+assert isinstance(d["warnings"], list)
 assert int(d["jdk"]["version"].split(".")[0]) >= 25'
 }
 check "doctor --json has every field" doctor_json
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cat >"$scratch/suites" <<'SUITES'
-syscalls | io\.contextlab\.syscalls\.SyscallLoops\.getppid | -f 1 -wi 0 -i 1 -r 100ms |
-SUITES
-tiny_run() {
-  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --suites syscalls --no-report
-}
+export LAB_SUITES_FILE="$LAB_ROOT/scripts/tests/fixtures/tiny-suites.json" LAB_RUNS_DIR="$scratch/runs"
+tiny_run() { "$LAB" run --suites syscalls --no-report; }
 check "a tiny run completes" tiny_run
 run_dir=$(ls -d "$scratch"/runs/*/ 2>/dev/null | head -n1)
 run_shape() {
@@ -51,26 +52,62 @@ run_shape() {
 import json, os, sys
 run = sys.argv[1]
 meta = json.load(open(os.path.join(run, "metadata.json")))
+assert meta["format"] == "contextlab.metadata/2", meta["format"]
+assert meta["run"] == os.path.basename(run.rstrip("/"))
 assert meta["status"] == "complete", meta["status"]
 assert meta["suites"]["syscalls"]["status"] == "measured"
+assert meta["suites"]["syscalls"]["benchmarks"] == 1
+assert meta["suites"]["servers"] == {"status": "skipped", "reason": "not selected with --suites",
+                                     "started": None, "finished": None, "benchmarks": None}, meta["suites"]["servers"]
 assert meta["git"]["commit"], "git commit recorded"
 assert meta["environment"]["kernel"] and meta["environment"]["jdk"]["version"]
-assert meta["jmh"]["suites"][0]["quick_args"].startswith("-f 1")
+assert meta["jmh"]["suites"] == [{"name": "syscalls", "args": "-f 1 -wi 0 -i 1 -r 100ms",
+                                  "include": "io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$"}], meta["jmh"]
+assert meta["benchmarks"] == 1
 jmh = json.load(open(os.path.join(run, "jmh.json")))
 assert [r["benchmark"] for r in jmh] == ["io.contextlab.syscalls.SyscallLoops.getppid"], jmh
 assert jmh[0]["suite"] == "syscalls"
-lines = [json.loads(l) for l in open(os.path.join(run, "crosscheck.jsonl")) if l.startswith("{")]
+lines = [json.loads(l) for l in open(os.path.join(run, "crosscheck.jsonl"))]
+assert all(l["format"] == "contextlab.crosscheck/1" for l in lines)
 assert any(l["check"].startswith("getppid") for l in lines)
+assert "getppid" in open(os.path.join(run, "log")).read()
 assert not any(n.startswith(".incomplete") for n in os.listdir(os.path.dirname(run.rstrip("/"))))
 PY
 }
 check "the run directory holds jmh.json, metadata, cross-checks and the log" run_shape
 second_run_is_new() {
   sleep 1
-  LAB_CROSSCHECK_CALLS=10000 LAB_SUITES_FILE="$scratch/suites" LAB_RUNS_DIR="$scratch/runs" "$LAB" run --suites syscalls --no-report >/dev/null 2>&1 &&
+  "$LAB" run --suites syscalls --no-report >/dev/null 2>&1 &&
   [ "$(ls -d "$scratch"/runs/*/ | wc -l)" -eq 2 ]
 }
 check "a second run never overwrites the first" second_run_is_new
+
+held_lock() {  # another JMH run holds /tmp/jmh.lock (a POSIX lock, as JMH takes it): one line, non-zero, nothing written
+  "$PY" -c 'import fcntl, sys, time
+f = open("/tmp/jmh.lock", "a")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+print("held", flush=True)
+time.sleep(60)' >"$scratch/holder" &
+  local holder=$! status
+  for _ in $(seq 1 50); do grep -q held "$scratch/holder" && break; sleep 0.1; done
+  one_line_error "$LAB" run --suites syscalls --no-report
+  status=$?
+  kill "$holder"; wait "$holder" 2>/dev/null
+  [ $status -eq 0 ] && [ "$(ls -d "$scratch"/runs/*/ | wc -l)" -eq 2 ]
+}
+check "a held JMH lock: one line, non-zero, no run directory" held_lock
+interrupted_run() {  # SIGTERM mid-run: the directory is renamed and marked interrupted
+  local before pid
+  before=$(ls -d "$scratch"/runs/*/ | wc -l)
+  "$LAB" run --suites slow --no-report >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do ls -d "$scratch"/runs/.incomplete-* >/dev/null 2>&1 && break; sleep 0.1; done
+  sleep 3
+  kill -TERM "$pid"; wait "$pid"
+  [ "$(ls -d "$scratch"/runs/*/ | wc -l)" -eq $((before + 1)) ] && ! ls -d "$scratch"/runs/.incomplete-* >/dev/null 2>&1 &&
+    grep -q '"status": "interrupted"' "$(ls -d "$scratch"/runs/*/ | tail -n1)/metadata.json"
+}
+check "an interrupted run is renamed and marked interrupted" interrupted_run
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -106,8 +106,9 @@ public final class RunDirectory {
         return this;
     }
 
-    /** What the shutdown hook does: closes the run as interrupted. */
+    /** What the shutdown hook does: ends the children (JMH's fork, a driver) and closes the run as interrupted. */
     void interrupted() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         try {
             finish("interrupted");
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -51,8 +52,10 @@ public final class SchemaCheck {
         try {
             Path file = schemaDir().resolve(schema + ".schema.json");
             JsonNode schemaNode = MAPPER.readTree(file.toFile());
-            // The file's URI is the base a relative "$id" (contextlab.<record>/<N>) resolves against.
-            JsonSchema compiled = FACTORY.getSchema(file.toUri(), schemaNode);
+            // Compiled with its file as the retrieval location: the schemas' "$id"s are the record
+            // formats ("contextlab.servers/1"), which are relative IRIs, and networknt refuses a
+            // relative $id on a schema it has no location for.
+            JsonSchema compiled = FACTORY.getSchema(SchemaLocation.of(file.toUri().toString()), schemaNode);
             return compiled.validate(MAPPER.readTree(json));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
