@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.profile.Profiler;
 import org.openjdk.jmh.results.RunResult;
@@ -74,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
         RunDirectory run = open(root, "", mode, args);
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
 
-        List<RunResult> all = new ArrayList<>();
+        Map<String, Collection<RunResult>> all = new LinkedHashMap<>();
         try (PrintStream console = run.console()) {
             for (SuiteRegistry.Suite suite : registry.suites()) {
                 if (!selected.contains(suite.name())) {
@@ -83,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 Lab.note("suite " + suite.name() + ": JMH " + suite.args(full) + " " + suite.include());
                 Collection<RunResult> results = jmh(run, suite.name(), suite.include(), suite.args(full), List.of(), console);
-                all.addAll(results);
+                all.put(suite.name(), results);
                 if (suite.reference() != null) {
                     reference(root, run, suite, results);
                 }
@@ -96,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
                 Lab.note("step " + step.name());
                 switch (step.name()) {
                     case ServersCommand.STEP -> ServersCommand.drive(root, run, full, List.of(), console);
-                    case PERTURBATION -> all.addAll(perturbation(run, step, console));
+                    case PERTURBATION -> all.putAll(perturbation(run, step, console));
                     default -> run.suite(step.name(), RunMetadata.SuiteStatus.skipped("this CLI has no step " + step.name()));
                 }
             }
@@ -181,19 +183,19 @@ final class RunCommand implements Callable<Integer> {
      * The eBPF profiler's own cost: the step's benchmarks and settings untraced, then with
      * EbpfProfiler, back to back, as suites ebpf-untraced and ebpf-traced.
      */
-    static List<RunResult> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
-        List<RunResult> results = new ArrayList<>();
+    static Map<String, Collection<RunResult>> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
+        Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
         String started = RunMetadata.now();
         boolean failed = false;
         for (String variant : List.of("untraced", "traced")) {
             Lab.note("ebpf perturbation: " + variant);
             List<Class<? extends Profiler>> profilers = variant.equals("traced") ? List.of(EbpfProfiler.class) : List.of();
             String name = "ebpf-" + variant;
-            results.addAll(jmh(run, name, step.include(), step.args(run.metadata().mode().equals("full")), profilers, console));
+            results.put(name, jmh(run, name, step.include(), step.args(run.metadata().mode().equals("full")), profilers, console));
             failed |= !"measured".equals(run.metadata().suites().get(name).status());
         }
         run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",
-                failed ? "a twin failed (see ebpf-untraced, ebpf-traced)" : null, started, RunMetadata.now(), results.size()));
+                failed ? "a twin failed (see ebpf-untraced, ebpf-traced)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
         return results;
     }
 

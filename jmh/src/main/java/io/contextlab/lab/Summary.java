@@ -5,41 +5,45 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
-/** The summary table a run ends with: benchmark, params, score ± error, unit — from JMH's RunResults. */
+/** The summary table a run ends with: suite, benchmark, params, score ± error, unit — from JMH's RunResults. */
 final class Summary {
     private Summary() {}
 
-    static void print(Collection<RunResult> results, PrintStream out) {
-        if (results.isEmpty()) {
+    /** {@code results}: each suite's RunResults, in the order the suites ran. */
+    static void print(Map<String, Collection<RunResult>> results, PrintStream out) {
+        if (results.values().stream().allMatch(Collection::isEmpty)) {
             out.println("no benchmark results in this run");
             return;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"BENCHMARK", "PARAMS", "SCORE", "±", "ERROR", "UNIT"});
-        for (RunResult r : results) {
-            BenchmarkParams p = r.getParams();
-            List<String> params = new ArrayList<>();
-            for (String key : p.getParamsKeys()) {
-                params.add(key + "=" + p.getParam(key));
-            }
-            Result<?> primary = r.getPrimaryResult();
-            rows.add(new String[] {p.getBenchmark().replaceFirst("^io\\.contextlab\\.", ""), String.join(",", params),
-                    number(primary.getScore()), "±", number(primary.getScoreError()), primary.getScoreUnit()});
-        }
-        int[] width = new int[6];
+        rows.add(new String[] {"SUITE", "BENCHMARK", "PARAMS", "SCORE", "±", "ERROR", "UNIT"});
+        results.forEach((suite, runResults) -> runResults.forEach(r -> rows.add(row(suite, r))));
+        int[] width = new int[7];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 width[i] = Math.max(width[i], row[i].length());
             }
         }
         for (String[] row : rows) {
-            out.println(String.format(Locale.ROOT, "%-" + width[0] + "s  %-" + width[1] + "s  %" + width[2] + "s %s %-"
-                    + width[4] + "s  %s", (Object[]) row).stripTrailing());
+            out.println(String.format(Locale.ROOT, "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %"
+                    + width[3] + "s %s %-" + width[5] + "s  %s", (Object[]) row).stripTrailing());
         }
+    }
+
+    private static String[] row(String suite, RunResult r) {
+        BenchmarkParams p = r.getParams();
+        List<String> params = new ArrayList<>();
+        for (String key : p.getParamsKeys()) {
+            params.add(key + "=" + p.getParam(key));
+        }
+        Result<?> primary = r.getPrimaryResult();
+        return new String[] {suite, p.getBenchmark().replaceFirst("^io\\.contextlab\\.", ""), String.join(",", params),
+                number(primary.getScore()), "±", number(primary.getScoreError()), primary.getScoreUnit()};
     }
 
     private static String number(double x) {
