@@ -43,12 +43,12 @@ public final class Lab implements Runnable {
             sub.setEndOfOptionsDelimiter("--lab-no-end-of-options");
         }
         cl.setParameterExceptionHandler((e, args) -> {
-            System.err.println("lab: " + e.getMessage() + " (see scripts/lab --help)");
+            e.getCommandLine().getErr().println("lab: " + e.getMessage() + " (see scripts/lab --help)");
             return 2;
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof LabException) {
-                System.err.println("lab: " + e.getMessage());
+                command.getErr().println("lab: " + e.getMessage());
                 return 1;
             }
             throw e;
