@@ -1,8 +1,8 @@
-#!/usr/bin/env python3
 """Execute the notebooks headless on one or more runs; write the report into the run directory.
 
-    scripts/lab report [RUN ...]        # RUN: a run directory or its name under datasets/runs;
-                                        # none = the newest run; several = compared side by side
+    python3 -m contextlab report [RUN ...]   # in notebooks/ (what `lab report` runs); RUN: a run
+                                             # directory or its name under datasets/runs; none = the
+                                             # newest run; several = compared side by side
 
 Each notebook runs under Debian's Jupyter (`/usr/bin/jupyter nbconvert --execute`) on a kernel
 that is /usr/bin/python3's (a kernelspec written to a temporary JUPYTER_PATH: the `python3`
@@ -20,9 +20,10 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import contextlab as lab  # noqa: E402
+from . import formats, runs as runs_
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # notebooks/: the *.ipynb
+REPORT_ENV = "CONTEXTLAB_REPORT_DIR"  # contextlab.plots.REPORT_ENV, kept here so that report needs no pandas
 
 JUPYTER = "/usr/bin/jupyter"
 PYTHON = "/usr/bin/python3"
@@ -36,7 +37,7 @@ def notebooks(selected=None):
     if selected:
         unknown = set(selected) - set(names)
         if unknown:
-            raise SystemExit(f"report: no notebook {', '.join(sorted(unknown))} in {HERE} (have: {', '.join(names)})")
+            raise SystemExit(f"report: no notebook {', '.join(sorted(unknown))} in notebooks/ (have: {', '.join(names)})")
         names = [n for n in names if n in selected]
     return [n for n in names if not n.startswith("00-")], [n for n in names if n.startswith("00-")]
 
@@ -72,7 +73,9 @@ def to_html(names, out_dir, env):
 
 
 def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
-    runs = [lab.resolve_run(r) for r in (run_dirs or [None])]
+    runs = [runs_.resolve(r) for r in (run_dirs or [None])]
+    for r in runs:
+        runs_.Run(r).read_all()  # a record this code cannot read stops the report here, in one line
     out_dir = os.path.abspath(out_dir or os.path.join(runs[0], "report"))
     for tool in (JUPYTER, PYTHON):
         if not os.access(tool, os.X_OK):
@@ -84,8 +87,8 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
     try:
         write_kernelspec(os.path.join(scratch, "jupyter"))
         env = dict(os.environ)
-        env.update({lab.RUNS_ENV: os.pathsep.join(os.path.abspath(r) for r in runs),
-                    lab.REPORT_ENV: out_dir,
+        env.update({runs_.RUNS_ENV: os.pathsep.join(os.path.abspath(r) for r in runs),
+                    REPORT_ENV: out_dir,
                     "JUPYTER_PATH": os.path.join(scratch, "jupyter"),
                     "IPYTHONDIR": os.path.join(scratch, "ipython"),
                     "MPLCONFIGDIR": os.path.join(scratch, "mpl"),
@@ -121,11 +124,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     try:
         results = make_report(args.runs, args.out, args.only.split(",") if args.only else None, args.jobs)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, formats.FormatError) as e:
         print(f"report: {e}", file=sys.stderr)
         return 2
     return 0 if all(ok for _, ok, _, _ in results) else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())
