@@ -1,7 +1,7 @@
 """The explicit reader of the run format written before contextlab.metadata/2: the run committed
 on 2026-11-22 (datasets/runs/20261122T163714Z-vm, git commit 744622c) and any run like it.
 
-That format: metadata.json with `"format": 1`; crosscheck.jsonl lines without a format, naming a
+That format (no program name recorded: a cross-check's reference.command is ""): metadata.json with `"format": 1`; crosscheck.jsonl lines without a format, naming a
 benchmark, its params and a reference figure (`ns_per_op`, or `value` + `unit` + `metric`) but not
 the JMH figure, which the reader joins; perf-bench.txt (the outside references' raw output, now
 references.log); servers.json in contextlab.servers/1 with the JVM's path; traces/trace.json with
@@ -101,7 +101,7 @@ def crosscheck(line, results, path):
     ratio, said = verdict(measured, value, line["tolerance"])
     return {"format": formats.CROSSCHECK, "suite": own_suite(line["benchmark"]), "check": line["check"],
             "benchmark": line["benchmark"], "params": params, "metric": metric, "unit": unit,
-            "reference": {"command": None, "method": line["reference"], "value": value, "samples": []},
+            "reference": {"command": "", "method": line["reference"], "value": value, "samples": []},
             "measured": measured, "ratio": ratio, "ratio_ci": None, "pairs": 1,
             "tolerance": line["tolerance"], "verdict": said}
 
