@@ -143,7 +143,8 @@ def servers(runs=None):
         if df.empty:
             continue
         for q in ("p50", "p99", "max"):
-            df[f"latency_{q}_ms"] = pd.to_numeric(df.get(f"latency_us.{q}"), errors="coerce") / 1000.0
+            us = df[f"latency_us.{q}"] if f"latency_us.{q}" in df else pd.Series(float("nan"), index=df.index)
+            df[f"latency_{q}_ms"] = pd.to_numeric(us, errors="coerce") / 1000.0
         error_cols = [c for c in df.columns if c.startswith("errors.")]
         df["errors"] = df[error_cols].apply(pd.to_numeric, errors="coerce").sum(axis=1, min_count=1) \
             if error_cols else float("nan")
