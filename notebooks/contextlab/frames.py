@@ -43,6 +43,12 @@ def _numeric_params(df):
     return df
 
 
+def _frame(rows, columns):
+    """The rows as a DataFrame with numeric parameter columns; empty, the key columns and `columns`."""
+    df = pd.DataFrame(rows)
+    return _numeric_params(df) if not df.empty else pd.DataFrame(columns=KEY_COLUMNS + columns)
+
+
 def results(runs=None):
     """Primary metrics, one row per (run, benchmark, params): score, error (99.9% half-width), unit."""
     rows = []
@@ -57,10 +63,7 @@ def results(runs=None):
                         "samples": sum(len(fork) for fork in (pm.get("rawData") or [])),
                         "forks": r.get("forks")})
             rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        df = pd.DataFrame(columns=KEY_COLUMNS + ["score", "error", "unit", "ci_low", "ci_high", "samples", "forks"])
-    return _numeric_params(df)
+    return _frame(rows, ["score", "error", "unit", "ci_low", "ci_high", "samples", "forks"])
 
 
 def secondary(runs=None):
@@ -78,10 +81,7 @@ def secondary(runs=None):
                             "per_iteration": sum(raw) / len(raw) if raw else float("nan"),
                             "iterations": len(raw), "value": formats.metric_value(m)})
                 rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        df = pd.DataFrame(columns=KEY_COLUMNS + ["metric", "score", "error", "unit", "per_iteration", "iterations", "value"])
-    return _numeric_params(df)
+    return _frame(rows, ["metric", "score", "error", "unit", "per_iteration", "iterations", "value"])
 
 
 def wide(runs=None):

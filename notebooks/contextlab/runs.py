@@ -91,27 +91,25 @@ class Run:
         records, self.checks["crosscheck.jsonl"] = formats.read_crosschecks(path, self.schema_dir)
         return records
 
-    def servers(self):
-        """servers.json (contextlab.servers/1), or None when the run has none."""
-        path = self.file("servers.json")
+    def _record(self, name, record, legacy_reader):
+        """A JSON record file of the run (current: checked against its schema; legacy: converted),
+        or None when the run has none."""
+        path = self.file(name)
         if not os.path.exists(path):
             return None
         if self.legacy:
-            self.checks["servers.json"] = "legacy"
-            return legacy.servers(path)
-        data, self.checks["servers.json"] = formats.read_record("servers", path, self.schema_dir)
+            self.checks[name] = "legacy"
+            return legacy_reader(path)
+        data, self.checks[name] = formats.read_record(record, path, self.schema_dir)
         return data
+
+    def servers(self):
+        """servers.json (contextlab.servers/1), or None when the run has none."""
+        return self._record("servers.json", "servers", legacy.servers)
 
     def trace(self):
         """traces/trace.json (contextlab.trace/1), or None."""
-        path = self.file(os.path.join("traces", "trace.json"))
-        if not os.path.exists(path):
-            return None
-        if self.legacy:
-            self.checks["traces/trace.json"] = "legacy"
-            return legacy.trace(path)
-        data, self.checks["traces/trace.json"] = formats.read_record("trace", path, self.schema_dir)
-        return data
+        return self._record("traces/trace.json", "trace", legacy.trace)
 
     def references_log(self):
         """The outside references' raw output (references.log; perf-bench.txt in a legacy run), or ""."""

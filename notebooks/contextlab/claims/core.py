@@ -124,6 +124,16 @@ def param(df, name):
     return c if c in df.columns and df[c].notna().any() else None
 
 
+def per_class(df, parameter_of):
+    """A number per row from the JMH parameter its class names in parameter_of {class: parameter}
+    (classes spell the same quantity differently); NaN for other classes and for words."""
+    out = pd.Series(float("nan"), index=df.index)
+    for cls, name in parameter_of.items():
+        if "p_" + name in df:
+            out = out.where(df["cls"] != cls, numeric(df["p_" + name]))
+    return out
+
+
 def _err(e):
     e = float(e) if e is not None else float("nan")
     return e if math.isfinite(e) else float("nan")

@@ -3,7 +3,7 @@ the thundering herd."""
 import pandas as pd
 
 from ..fits import fit_loglog
-from .core import FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, claim, numeric, param
+from .core import FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, claim, numeric, per_class, param
 
 WIRING.update({
     "epoll_ctl": "io.contextlab.epoll.EpollCtl.addDel",
@@ -28,11 +28,7 @@ FDS = {"EpollCtl": "n", "PollScan": "n", "SelectScan": "fds", "SelectorRegister"
 
 def fd_count(df):
     """The fd count of each row, from its class's parameter (FDS); words stay NaN."""
-    out = pd.Series(float("nan"), index=df.index)
-    for cls, name in FDS.items():
-        if "p_" + name in df:
-            out = out.where(df["cls"] != cls, numeric(df["p_" + name]))
-    return out
+    return per_class(df, FDS)
 
 
 def with_x(ev, rows, name, max_from=None):

@@ -1,7 +1,5 @@
 """stacks suite: what a thread's stack costs in memory, what a virtual thread costs, spawning."""
-import pandas as pd
-
-from .core import (FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, _err, _ratio, claim, numeric,
+from .core import (FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, _err, _ratio, claim, numeric, per_class,
                    param)
 
 WIRING.update({
@@ -28,11 +26,7 @@ EIGHT_MB = 8 * 1024 * 1024
 
 def touched(df):
     """The bytes touched per thread of each row, from its class's parameter (TOUCHED)."""
-    out = pd.Series(float("nan"), index=df.index)
-    for cls, name in TOUCHED.items():
-        if "p_" + name in df:
-            out = out.where(df["cls"] != cls, numeric(df["p_" + name]))
-    return out
+    return per_class(df, TOUCHED)
 
 
 def _bytes(value, unit):

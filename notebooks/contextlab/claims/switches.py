@@ -48,9 +48,8 @@ def swapcontext(ev):
     count = syscalls_per_switch(ev, "ucontext_switch")
     if count is None:
         return ev.missing("swapcontext-enters-kernel", "switches", "ucontext_switch", "syscalls_per_switch")
-    v, name = count
-    verdict = HOLDS if v >= 0.9 else FAILS if v < 0.1 else PARTLY
-    return Verdict("swapcontext-enters-kernel", verdict, v, float("nan"), "syscalls/switch", name)
+    verdict = HOLDS if count[0] >= 0.9 else FAILS if count[0] < 0.1 else PARTLY
+    return Verdict("swapcontext-enters-kernel", verdict, count[0], float("nan"), "syscalls/switch", count[1])
 
 
 @claim("setjmp-no-syscall")
@@ -58,8 +57,8 @@ def setjmp(ev):
     count = syscalls_per_switch(ev, "setjmp_switch")
     if count is None:
         return ev.missing("setjmp-no-syscall", "switches", "setjmp_switch", "syscalls_per_switch")
-    v, name = count
-    return Verdict("setjmp-no-syscall", HOLDS if v < 0.1 else FAILS, v, float("nan"), "syscalls/switch", name)
+    return Verdict("setjmp-no-syscall", HOLDS if count[0] < 0.1 else FAILS, count[0], float("nan"),
+                   "syscalls/switch", count[1])
 
 
 @claim("c-coroutine-ranking")

@@ -1,6 +1,6 @@
 """uring suite: completion (io_uring) against readiness, NOPs per io_uring_enter, small reads, file
 reads on virtual threads (epoll refuses regular files; the JDK adds carriers)."""
-from .core import FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, _err, claim, numeric, param
+from .core import FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, claim, numeric, param
 
 WIRING.update({
     "uring_nop": "io.contextlab.uring.NopBatching.nopPerEnter",
