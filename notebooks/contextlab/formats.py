@@ -68,7 +68,11 @@ def validate(data, fmt, path, schema_dir=None):
     if validator is None:
         from jsonschema import Draft202012Validator
         with open(spath) as f:
-            validator = _validators[spath] = Draft202012Validator(json.load(f))
+            schema = json.load(f)
+        # The schemas' "$id" is a name (contextlab.<record>/<N>), not a URI: Debian's python3-jsonschema
+        # (4.10) would join their "#/$defs/…" references with it into an address it cannot open.
+        schema.pop("$id", None)
+        validator = _validators[spath] = Draft202012Validator(schema)
     error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"

@@ -1,7 +1,7 @@
 """The explicit reader of the run format written before contextlab.metadata/2: the run committed
 on 2026-11-22 (datasets/runs/20261122T163714Z-vm, git commit 744622c) and any run like it.
 
-That format (no program name recorded: a cross-check's reference.command is ""): metadata.json with `"format": 1`; crosscheck.jsonl lines without a format, naming a
+That format: metadata.json with `"format": 1`; crosscheck.jsonl lines without a format, naming a
 benchmark, its params and a reference figure (`ns_per_op`, or `value` + `unit` + `metric`) but not
 the JMH figure, which the reader joins; perf-bench.txt (the outside references' raw output, now
 references.log); servers.json in contextlab.servers/1 with the JVM's path; traces/trace.json with
@@ -13,6 +13,12 @@ import os
 from . import formats
 
 ENVIRONMENT_ADDED = ("microcode", "cpu_vendor", "cpu_family_model", "tsc_khz")  # not recorded by v1
+NOT_RECORDED = "not recorded (legacy run)"   # a cross-check's reference.command: v1 kept only a sentence
+
+
+def instant(text):
+    """v1's ISO-8601 UTC "…+00:00" as the current records write it, "…Z"; None stays None."""
+    return text[:-6] + "Z" if isinstance(text, str) and text.endswith("+00:00") else text
 
 
 def is_legacy(meta):
@@ -41,7 +47,8 @@ def metadata(meta, run_dir, results):
         counts[r.get("suite")] = counts.get(r.get("suite"), 0) + 1
     return {
         "format": formats.METADATA, "run": os.path.basename(os.path.abspath(run_dir)),
-        "started": meta.get("started"), "finished": meta.get("finished"), "status": meta.get("status"),
+        "started": instant(meta.get("started")), "finished": instant(meta.get("finished")),
+        "status": meta.get("status"),
         "mode": meta.get("mode"), "command": meta.get("command"),
         "git": meta.get("git") or {"commit": None, "dirty": None},
         "environment": env, "warnings": list(meta.get("warnings") or []),
@@ -50,7 +57,7 @@ def metadata(meta, run_dir, results):
                 "suites": [{"name": s.get("name"), "include": s.get("include"), "args": s.get(args)}
                            for s in jmh.get("suites") or []]},
         "suites": {name: {"status": s.get("status"), "reason": s.get("reason"), "started": None,
-                          "finished": s.get("at"), "benchmarks": counts.get(name)}
+                          "finished": instant(s.get("at")), "benchmarks": counts.get(name)}
                    for name, s in (meta.get("suites") or {}).items()},
         "benchmarks": meta.get("benchmarks", len(results)),
     }
@@ -101,7 +108,7 @@ def crosscheck(line, results, path):
     ratio, said = verdict(measured, value, line["tolerance"])
     return {"format": formats.CROSSCHECK, "suite": own_suite(line["benchmark"]), "check": line["check"],
             "benchmark": line["benchmark"], "params": params, "metric": metric, "unit": unit,
-            "reference": {"command": "", "method": line["reference"], "value": value, "samples": []},
+            "reference": {"command": NOT_RECORDED, "method": line["reference"], "value": value, "samples": []},
             "measured": measured, "ratio": ratio, "ratio_ci": None, "pairs": 1,
             "tolerance": line["tolerance"], "verdict": said}
 

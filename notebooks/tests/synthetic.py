@@ -154,18 +154,47 @@ def results_for(suite):
 
 
 def servers_records():
-    """Points as issue 8's ServersReport writes them (snake_case, latency in µs, nested errors)."""
+    """Points as ServersReport writes them (snake_case, latency in µs, nested errors)."""
     thread = {1: 3000, 10: 11800, 100: 10000, 1000: 5000}
     out = []
     for model, scale in (("thread", 1.0), ("fork", 1 / 12), ("virtual", 1.2), ("nginx", 3.0)):
         for c, rps in thread.items():
-            out.append({"model": model, "concurrency": c, "status": "measured", "reason": None,
-                        "requests_per_s": rps * scale, "ok_requests_per_s": rps * scale,
-                        "latency_us": {"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "max": 900 * c},
-                        "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}})
-    out.append({"model": "fork", "concurrency": 10000, "status": "skipped",
-                "reason": "beyond RLIMIT_NOFILE 20000", "requests_per_s": None})
+            out.append(dict(POINT, model=model, concurrency=c, status="measured", reason=None,
+                            requests_per_s=rps * scale, ok_requests_per_s=rps * scale,
+                            latency_us={"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "p999": 800 * c,
+                                        "max": 900 * c, "mean": 120.0 * c, "stdev": 50.0 * c},
+                            errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
+    out.append(dict(POINT, model="fork", concurrency=10000, status="skipped", reason="beyond RLIMIT_NOFILE 20000"))
     return out
+
+
+POINT = {"model": None, "concurrency": None, "connection": "keep-alive", "status": None, "reason": None,
+         "wrk_threads": 2, "duration_s": 2.0, "requests": None, "requests_per_s": None, "ok_requests_per_s": None,
+         "bytes_per_s": None, "latency_us": None, "errors": None, "server_connections": None,
+         "unanswered_connections": None, "server": None, "cpu": None, "fds_after_drain": None,
+         "sockets_left_after_drain": None, "drain_ms": None}
+
+
+def servers_document(at):
+    """servers.json (contextlab.servers/1) with the synthetic points."""
+    models = ("thread", "fork", "virtual", "nginx")
+    return {"format": "contextlab.servers/1", "mode": "quick", "started": at, "finished": at,
+            "settings": {"models": list(models), "concurrency": [1, 10, 100, 1000], "close_concurrency": [10],
+                         "duration_s": 2.0, "close_duration_s": 1.0, "warmup_s": 1.0, "warmup_connections": 10,
+                         "wrk_threads": "2", "wrk_timeout_s": 4.0, "idle_timeout_ms": 30000, "pool_workers": 256,
+                         "event_loops": 2, "java_options": ["-Xmx1g"], "sample_at": [0.5], "ratio_concurrency": 1000},
+            "environment": {"cpus": 2, "java_version": "25.0.3", "wrk": "wrk 4.1.0", "nginx": "nginx/1.22.1",
+                            "nofile_soft": 20000, "nofile_hard": 20000, "somaxconn": "4096",
+                            "tcp_max_syn_backlog": "2048", "ip_local_port_range": "32768 60999", "tcp_tw_reuse": "2",
+                            "tcp_congestion_control": "cubic", "pid_max": "4194304", "threads_max": "30000",
+                            "loadavg_at_start": "0.10 0.10 0.10 1/100 1000"},
+            "servers": [{"model": m, "kind": "reference" if m == "nginx" else "java", "description": m,
+                         "command": [m], "port": 18080 + i, "status": "ok", "reason": None, "startup_ms": 100,
+                         "idle_fds": 7, "idle_threads": 15, "idle_rss_kb": 50000, "exit_code": 0, "stop_ms": 10}
+                        for i, m in enumerate(models)],
+            "points": servers_records(),
+            "ratio_to_nginx": {"concurrency": 1000, "best_java_model": "virtual", "best_java_requests_per_s": 6000.0,
+                               "nginx_requests_per_s": 15000.0, "ratio": 0.4, "reason": None, "excluded": {}}}
 
 
 def perturbation_twins():
@@ -250,14 +279,10 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
         f.writelines(json.dumps(c) + "\n" for c in checks)
     if "servers" in measured:
         with open(os.path.join(path, "servers.json"), "w") as f:
-            json.dump({"format": "contextlab.servers/1", "mode": "quick", "started": at, "finished": at,
-                       "settings": {}, "environment": {"cpus": 2, "java_version": "25.0.3"},
-                       "servers": [{"model": m, "kind": "reference" if m == "nginx" else "java"}
-                                   for m in ("thread", "fork", "virtual", "nginx")],
-                       "points": servers_records(), "ratio_to_nginx": None}, f, indent=2)
+            json.dump(servers_document(at), f, indent=2)
     os.makedirs(os.path.join(path, "traces"))
     with open(os.path.join(path, "traces", "trace.json"), "w") as f:
-        json.dump({"format": "contextlab.trace/1", "target_pid": 1, "command": "synthetic", "seconds": 1.0,
+        json.dump({"format": "contextlab.trace/1", "target_pid": 1, "command": ["synthetic"], "seconds": 1.0,
                    "runqlen_sample_hz": 99, "probes": {}}, f, indent=2)
     for log in ("log", "references.log"):
         with open(os.path.join(path, log), "w") as f:

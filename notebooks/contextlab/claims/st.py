@@ -2,9 +2,4 @@
 of claims.csv is judged on it yet; 01-switches plots it beside the switch ladder."""
 from .core import WIRING
 
-WIRING.update({
-    "st_timed": ("io.contextlab.stbench.SpawnJoin", "io.contextlab.stbench.YieldSwitch",
-                 "io.contextlab.stbench.MutexHandoff"),
-    "st_sleep": "io.contextlab.stbench.SleepWake",
-    "st_producer_consumer": "io.contextlab.stbench.ProducerConsumer",
-})
+WIRING.update({"st_producer_consumer": "io.contextlab.stbench.ProducerConsumer"})
