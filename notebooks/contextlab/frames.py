@@ -7,7 +7,7 @@ import pandas as pd
 from . import formats
 from .runs import load
 
-KEY_COLUMNS = ["run", "label", "host", "kernel", "suite", "benchmark", "cls", "method",
+KEY_COLUMNS = ["run", "label", "host", "kernel", "suite", "own_suite", "benchmark", "cls", "method",
                "name", "mode", "threads", "params"]
 
 
@@ -25,7 +25,7 @@ def _key_columns(run, r):
     bench = r["benchmark"]
     parts = bench.split(".")
     row = {"run": run.name, "label": run.label, "host": run.host, "kernel": run.kernel,
-           "suite": r.get("suite", ""), "benchmark": bench,
+           "suite": r.get("suite", ""), "own_suite": r.get("suite") == run.suite_of(bench), "benchmark": bench,
            "cls": parts[-2] if len(parts) >= 2 else "", "method": parts[-1],
            "name": short_name(bench), "mode": r.get("mode", ""),
            "threads": r.get("threads"), "params": params_text(r.get("params"))}

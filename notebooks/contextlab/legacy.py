@@ -9,6 +9,7 @@ references.log); servers.json in contextlab.servers/1 with the JVM's path; trace
 everything downstream sees one shape.
 """
 import os
+import re
 
 from . import formats
 
@@ -63,19 +64,21 @@ def metadata(meta, run_dir, results):
     }
 
 
-def own_suite(benchmark):
-    """io.contextlab.<suite>.Class.method -> <suite>: the suite that measures a benchmark."""
-    parts = (benchmark or "").split(".")
-    return parts[2] if len(parts) > 3 else None
+def suite_of(benchmark, jmh_suites):
+    """The suite whose JMH include pattern selects a benchmark (metadata's jmh.suites), or None:
+    the suite that measures it, as opposed to a step that re-runs it (the eBPF perturbation twins)."""
+    for s in jmh_suites:
+        if s.get("include") and re.search(s["include"], benchmark or ""):
+            return s["name"]
+    return None
 
 
-def joined(benchmark, params, metric, results):
+def joined(benchmark, params, metric, results, suite):
     """The JMH figure a cross-check compares with: the result of `benchmark` with exactly `params`
-    measured by its own suite (not a twin re-run by another step), its primary score, or the
-    figure of the secondary metric `metric` (formats.metric_value); None when the run lacks it."""
+    measured by `suite` (not a twin re-run by another step), its primary score, or the figure of
+    the secondary metric `metric` (formats.metric_value); None when the run lacks it."""
     for r in results:
-        if r.get("benchmark") == benchmark and (r.get("params") or {}) == (params or {}) \
-                and r.get("suite") == own_suite(benchmark):
+        if r.get("benchmark") == benchmark and (r.get("params") or {}) == (params or {}) and r.get("suite") == suite:
             if metric == "primary":
                 return formats.number((r.get("primaryMetric") or {}).get("score"))
             for key, m in (r.get("secondaryMetrics") or {}).items():
@@ -95,7 +98,7 @@ def verdict(measured, reference, tolerance):
     return ratio, "agrees" if abs(ratio - 1) <= tolerance else "differs"
 
 
-def crosscheck(line, results, path):
+def crosscheck(line, results, jmh_suites, path):
     """One format-less cross-check line -> a contextlab.crosscheck/1 record, the JMH side joined."""
     _require(line, ("check", "benchmark", "reference", "tolerance"), path)
     if "ns_per_op" in line:
@@ -104,21 +107,22 @@ def crosscheck(line, results, path):
         _require(line, ("value", "unit", "metric"), path)
         value, unit, metric = line["value"], line["unit"], line["metric"]
     params = {k: str(v) for k, v in (line.get("params") or {}).items()}
-    measured = joined(line["benchmark"], params, metric, results)
+    suite = suite_of(line["benchmark"], jmh_suites)
+    measured = joined(line["benchmark"], params, metric, results, suite)
     ratio, said = verdict(measured, value, line["tolerance"])
-    return {"format": formats.CROSSCHECK, "suite": own_suite(line["benchmark"]), "check": line["check"],
+    return {"format": formats.CROSSCHECK, "suite": suite, "check": line["check"],
             "benchmark": line["benchmark"], "params": params, "metric": metric, "unit": unit,
             "reference": {"command": NOT_RECORDED, "method": line["reference"], "value": value, "samples": []},
             "measured": measured, "ratio": ratio, "ratio_ci": None, "pairs": 1,
             "tolerance": line["tolerance"], "verdict": said}
 
 
-def crosschecks(path, results):
+def crosschecks(path, results, jmh_suites):
     lines = formats.read_lines(path)
     for n, line in enumerate(lines, 1):
         if "format" in line:
             formats.refuse(f"{path}:{n}", "crosscheck", line["format"])
-    return [crosscheck(line, results, f"{path}:{n}") for n, line in enumerate(lines, 1)]
+    return [crosscheck(line, results, jmh_suites, f"{path}:{n}") for n, line in enumerate(lines, 1)]
 
 
 def servers(path):

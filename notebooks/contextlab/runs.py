@@ -87,7 +87,7 @@ class Run:
             return []
         if self.legacy:
             self.checks["crosscheck.jsonl"] = "legacy"
-            return legacy.crosschecks(path, self.jmh())
+            return legacy.crosschecks(path, self.jmh(), self.meta["jmh"]["suites"])
         records, self.checks["crosscheck.jsonl"] = formats.read_crosschecks(path, self.schema_dir)
         return records
 
@@ -126,6 +126,11 @@ class Run:
         self.servers()
         self.trace()
         return dict(self.checks)
+
+    def suite_of(self, benchmark):
+        """The suite that measures a benchmark (its JMH include pattern in metadata's jmh.suites), or
+        None; a result of another suite is a step's re-run (the eBPF perturbation twins)."""
+        return legacy.suite_of(benchmark, (self.meta.get("jmh") or {}).get("suites") or [])
 
     def suite_status(self, suite):
         """'measured', 'failed', 'skipped', ... or 'absent' when the run never knew the suite."""

@@ -226,7 +226,7 @@ ENVIRONMENT = {  # the keys of contextlab.metadata/2's environment (DESIGN: the 
 
 def crosscheck(suite, check, benchmark, params, metric, unit, value, tolerance, results):
     """One contextlab.crosscheck/1 line as the CLI writes it: the JMH side joined by the one rule."""
-    measured = legacy.joined(benchmark, params, metric, results) if benchmark else None
+    measured = legacy.joined(benchmark, params, metric, results, suite) if benchmark else None
     ratio, verdict = legacy.verdict(measured, value, tolerance)
     return {"format": "contextlab.crosscheck/1", "suite": suite, "check": check, "benchmark": benchmark,
             "params": params, "metric": metric, "unit": unit,

@@ -69,6 +69,13 @@ class LegacyTest(unittest.TestCase):
         events = [c for c in checks if c["metric"] == "rtSigprocmaskPerSwitch"]
         self.assertTrue(events and events[0]["measured"] < 2)  # a per-iteration count, not JMH's sum
 
+    def test_a_suite_s_own_results_are_told_from_a_step_s_re_runs(self):
+        df = lab.results([self.old])
+        self.assertTrue(df[df["suite"] == "st"]["own_suite"].all())  # io.contextlab.stbench: suite st
+        twins = df[df["suite"].isin(["ebpf-untraced", "ebpf-traced"])]
+        self.assertFalse(twins.empty)
+        self.assertFalse(twins["own_suite"].any())
+
     def test_verdict_words(self):
         self.assertEqual(legacy.verdict(None, 10.0, 0.1), (None, "not-measured"))
         self.assertEqual(legacy.verdict(11.0, 10.0, None)[1], "info")

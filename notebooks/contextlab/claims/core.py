@@ -38,12 +38,11 @@ class Verdict:
 
 
 def own_suite(df):
-    """Rows measured by their own suite: io.contextlab.<suite>.X run as suite <suite>. Steps such as
-    the eBPF perturbation twins (suites ebpf-untraced, ebpf-traced) re-run a suite's benchmarks
-    under other settings; they are compared in their notebook, not mixed into a claim."""
-    if df.empty:
-        return df
-    return df[df["suite"] == df["benchmark"].str.split(".").str[2]]
+    """Rows measured by their own suite (the frames' `own_suite`: the suite whose JMH include pattern
+    selects the benchmark). Steps such as the eBPF perturbation twins (suites ebpf-untraced,
+    ebpf-traced) re-run a suite's benchmarks under other settings; they are compared in their
+    notebook, not mixed into a claim."""
+    return df[df["own_suite"].astype(bool)] if not df.empty else df
 
 
 def names(what):
