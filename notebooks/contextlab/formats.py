@@ -9,6 +9,7 @@ records in memory into the shapes below.
 """
 import json
 import os
+import re
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCHEMA_DIR = os.path.join(REPO, "datasets", "schema")
@@ -154,3 +155,12 @@ def metric_value(m):
         raw = [number(v) for fork in (m.get("rawData") or []) for v in fork]
         return sum(raw) / len(raw) if raw else float("nan")
     return number(m.get("score"))
+
+
+def suite_of(benchmark, jmh_suites):
+    """The suite whose JMH include pattern selects a benchmark (metadata's jmh.suites), or None:
+    the suite that measures it, as opposed to a step that re-runs it (the eBPF perturbation twins)."""
+    for s in jmh_suites:
+        if s.get("include") and re.search(s["include"], benchmark or ""):
+            return s["name"]
+    return None

@@ -9,7 +9,6 @@ references.log); servers.json in contextlab.servers/1 with the JVM's path; trace
 everything downstream sees one shape.
 """
 import os
-import re
 
 from . import formats
 
@@ -54,7 +53,7 @@ def metadata(meta, run_dir, results):
         "git": meta.get("git") or {"commit": None, "dirty": None},
         "environment": env, "warnings": list(meta.get("warnings") or []),
         "jmh": {"version": jmh.get("version"),
-                "fork_jvm_flags": flags if isinstance(flags, list) else [flags] if flags else [],
+                "fork_jvm_flags": flags if isinstance(flags, list) else [],  # v1: a sentence, not the flags
                 "suites": [{"name": s.get("name"), "include": s.get("include"), "args": s.get(args)}
                            for s in jmh.get("suites") or []]},
         "suites": {name: {"status": s.get("status"), "reason": s.get("reason"), "started": None,
@@ -62,15 +61,6 @@ def metadata(meta, run_dir, results):
                    for name, s in (meta.get("suites") or {}).items()},
         "benchmarks": meta.get("benchmarks", len(results)),
     }
-
-
-def suite_of(benchmark, jmh_suites):
-    """The suite whose JMH include pattern selects a benchmark (metadata's jmh.suites), or None:
-    the suite that measures it, as opposed to a step that re-runs it (the eBPF perturbation twins)."""
-    for s in jmh_suites:
-        if s.get("include") and re.search(s["include"], benchmark or ""):
-            return s["name"]
-    return None
 
 
 def joined(benchmark, params, metric, results, suite):
@@ -107,7 +97,7 @@ def crosscheck(line, results, jmh_suites, path):
         _require(line, ("value", "unit", "metric"), path)
         value, unit, metric = line["value"], line["unit"], line["metric"]
     params = {k: str(v) for k, v in (line.get("params") or {}).items()}
-    suite = suite_of(line["benchmark"], jmh_suites)
+    suite = formats.suite_of(line["benchmark"], jmh_suites)
     measured = joined(line["benchmark"], params, metric, results, suite)
     ratio, said = verdict(measured, value, line["tolerance"])
     return {"format": formats.CROSSCHECK, "suite": suite, "check": line["check"],

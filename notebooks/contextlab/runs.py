@@ -130,7 +130,7 @@ class Run:
     def suite_of(self, benchmark):
         """The suite that measures a benchmark (its JMH include pattern in metadata's jmh.suites), or
         None; a result of another suite is a step's re-run (the eBPF perturbation twins)."""
-        return legacy.suite_of(benchmark, (self.meta.get("jmh") or {}).get("suites") or [])
+        return formats.suite_of(benchmark, (self.meta.get("jmh") or {}).get("suites") or [])
 
     def suite_status(self, suite):
         """'measured', 'failed', 'skipped', ... or 'absent' when the run never knew the suite."""
