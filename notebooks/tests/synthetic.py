@@ -198,7 +198,7 @@ def servers_document(at):
 
 
 def perturbation_twins():
-    """What scripts/run.d/60-ebpf-perturbation.sh adds: suites' benchmarks re-run untraced and traced."""
+    """What the ebpf-perturbation step adds: suites' benchmarks re-run untraced and traced."""
     out = []
     for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
         out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
