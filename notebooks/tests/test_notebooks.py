@@ -75,41 +75,61 @@ if __name__ == "__main__":
     unittest.main()
 
 
+def run_in_process(test, run, out):
+    """Executes every notebook's code cells in this process on `run`, saving PNGs into `out`."""
+    import contextlib
+    import io
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    env = {"CONTEXTLAB_RUNS": run, report.REPORT_ENV: out}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        for name in sum(report.notebooks(), []):
+            with open(os.path.join(report.HERE, name + ".ipynb")) as f:
+                cells = ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code"]
+            scope = {"display": print, "__name__": "__main__"}
+            with contextlib.redirect_stdout(io.StringIO()):
+                for i, code in enumerate(cells):
+                    try:
+                        exec(compile(code, f"{name} cell {i}", "exec"), scope)
+                    except Exception as e:
+                        test.fail(f"{name}, code cell {i}: {type(e).__name__}: {e}")
+            plt.close("all")
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 class InProcessTest(unittest.TestCase):
-    """Every notebook's code on a synthetic run in the current formats that lacks some suites, run in
-    this process (no Jupyter: display() prints), so that "not measured" paths stay exercised."""
+    """Every notebook's code run in this process (no Jupyter: display() prints), on runs in the
+    current formats, so that their reading and "not measured" paths stay exercised."""
 
     def test_notebooks_on_a_current_format_run_lacking_suites(self):
-        import contextlib
-        import io
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
         with tempfile.TemporaryDirectory() as tmp:
             run = synthetic.make_run(tmp, measured=("syscalls", "switches", "epoll", "servers"), failed=("sched",),
                                      skipped=("stacks",))
             out = os.path.join(tmp, "report")
-            env = {"CONTEXTLAB_RUNS": run, report.REPORT_ENV: out}
-            old = {k: os.environ.get(k) for k in env}
-            os.environ.update(env)
-            try:
-                for name in sum(report.notebooks(), []):
-                    with open(os.path.join(report.HERE, name + ".ipynb")) as f:
-                        cells = ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code"]
-                    scope = {"display": print, "__name__": "__main__"}
-                    with contextlib.redirect_stdout(io.StringIO()):
-                        for i, code in enumerate(cells):
-                            try:
-                                exec(compile(code, f"{name} cell {i}", "exec"), scope)
-                            except Exception as e:
-                                self.fail(f"{name}, code cell {i}: {type(e).__name__}: {e}")
-                    plt.close("all")
-            finally:
-                for k, v in old.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
+            run_in_process(self, run, out)
             self.assertTrue(os.path.exists(os.path.join(out, "switches-ladder.png")))
             self.assertTrue(os.path.exists(os.path.join(out, "servers-throughput.png")))
             self.assertFalse(os.path.exists(os.path.join(out, "stacks-rss-vs-depth.png")))
+
+    def test_notebooks_on_the_newest_committed_run(self):
+        from contextlab import runs
+        if not runs.run_dirs():
+            self.skipTest("no run under datasets/runs")
+        newest = runs.newest()
+        if runs.Run(newest).legacy:
+            self.skipTest("the newest committed run is in the legacy format: ReportTest executes it")
+        with tempfile.TemporaryDirectory() as out:
+            run_in_process(self, newest, out)
+            self.assertTrue(os.path.exists(os.path.join(out, "switches-ladder.png")))
+
+
+if __name__ == "__main__":
+    unittest.main()
