@@ -1,9 +1,12 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.natives.NativeLibrary;
+import io.contextlab.platform.libc.Libc;
+import io.contextlab.platform.libc.Rlimit;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -34,8 +37,8 @@ public final class PollSelect {
     public static ScanSet open(int n) {
         long rc;
         try { rc = (long) OPEN.invokeExact(n); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
-        if (rc < 0) throw new IllegalStateException("cannot open " + n + " eventfds: " + Epoll.strerror((int) -rc)
-                + " (RLIMIT_NOFILE is " + Epoll.fdLimit()[0] + ")");
+        if (rc < 0) throw new IllegalStateException("cannot open " + n + " eventfds: " + Libc.strerror((int) -rc)
+                + " (RLIMIT_NOFILE is " + Rlimit.fdLimit()[0] + ")");
         return new ScanSet(MemorySegment.ofAddress(rc), n);
     }
 
@@ -64,7 +67,7 @@ public final class PollSelect {
     }
 
     private static long check(long rc, String what) {
-        if (rc < 0) throw new IllegalStateException(what + " failed: " + Epoll.strerror((int) -rc));
+        if (rc < 0) throw new IllegalStateException(what + " failed: " + Libc.strerror((int) -rc));
         return rc;
     }
 }

@@ -1,4 +1,4 @@
-package io.contextlab.st.libc;
+package io.contextlab.platform.libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Downcalls into the C library through FFM, for the runtime's system calls. The runtime has no
- * native code of its own, so it carries no library: everything it calls is in libc.
+ * Downcalls into the C library through FFM: the one place the project binds libc (the State
+ * Threads runtime, the servers and the benchmarks' helpers all call through here). The platform
+ * module has no native code of its own, so it carries no library: everything it calls is in libc.
  */
 public final class Libc {
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -18,7 +19,7 @@ public final class Libc {
     private Libc() {}
 
     /** A downcall handle to a function of the C library. */
-    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
         var symbol = linker.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError(name + " is not in the C library"));
@@ -26,7 +27,7 @@ public final class Libc {
     }
 
     /** Rethrows what a downcall handle threw; they throw nothing but Errors in practice. */
-    static RuntimeException rethrow(Throwable t) {
+    public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
         return new IllegalStateException(t);

@@ -1,4 +1,4 @@
-package io.contextlab.natives;
+package io.contextlab.platform.libc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.contextlab.natives;
+package io.contextlab.platform.libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -18,11 +18,11 @@ import java.util.stream.IntStream;
  */
 public final class Affinity {
     private static final long CPU_SET_BYTES = 128; // glibc's cpu_set_t: 1024 CPUs
-    private static final MethodHandle SET = NativeLibrary.libc("sched_setaffinity",
+    private static final MethodHandle SET = Libc.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle GET = NativeLibrary.libc("sched_getaffinity",
+    private static final MethodHandle GET = Libc.downcall("sched_getaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle GETCPU = NativeLibrary.libc("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETCPU = Libc.downcall("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
 
     /**
      * The CPUs this process may use, read from the main thread's mask when the class loads.
@@ -56,7 +56,7 @@ public final class Affinity {
                 throw new IllegalStateException("sched_setaffinity to CPUs " + Arrays.toString(cpus) + " failed");
             }
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -75,7 +75,7 @@ public final class Affinity {
                     .filter(cpu -> (set.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0)
                     .toArray();
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -89,7 +89,7 @@ public final class Affinity {
         try {
             return (int) GETCPU.invokeExact();
         } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 }

@@ -1,5 +1,6 @@
-package io.contextlab.natives;
+package io.contextlab.syscalls;
 
+import io.contextlab.natives.NativeLibrary;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.IgnoreError;
 

@@ -1,4 +1,4 @@
-package io.contextlab.st.libc;
+package io.contextlab.platform.libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;

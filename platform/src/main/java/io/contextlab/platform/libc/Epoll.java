@@ -1,26 +1,34 @@
-package io.contextlab.st.libc;
+package io.contextlab.platform.libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 
 /**
- * The epoll and eventfd calls the runtime's idle loop makes, allocation-free: every call writes
- * into caller-owned scratch memory (the runtime re-arms an interest on every wait, so a
- * per-call Arena would be measured with it).
+ * The one binding of epoll and eventfd. The calls the State Threads runtime's idle loop makes are
+ * allocation-free: every call writes into caller-owned scratch memory (the runtime re-arms an
+ * interest on every wait, so a per-call Arena would be measured with it). The overloads without
+ * scratch allocate a confined Arena per call, for tests and set-up code only.
  */
 public final class Epoll {
     public static final int EPOLLIN = 0x001;
     public static final int EPOLLOUT = 0x004;
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
     public static final int EPOLLONESHOT = 1 << 30;
+    public static final int EPOLLET = 1 << 31;
     public static final int CTL_ADD = 1;
     public static final int CTL_DEL = 2;
     public static final int CTL_MOD = 3;
@@ -35,6 +43,12 @@ public final class Epoll {
     private static final MethodHandle EPOLL_CREATE1 = Libc.downcall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = Libc.downcall("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_CTL_ERRNO = Libc.downcall("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle EPOLL_WAIT = Libc.downcall("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_PWAIT2 = Libc.downcall("epoll_pwait2",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle EVENTFD = Libc.downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -121,6 +135,67 @@ public final class Epoll {
     public static void drain(int eventfd, MemorySegment scratch) {
         try {
             long ignored = (long) READ.invokeExact(eventfd, scratch, 8L);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- allocating overloads, for tests and set-up code ------------------------------------
+
+    /** epoll_ctl with data.u64 = tag; returns 0 or -1 (the tests look at failures too). */
+    public static int ctl(int epfd, int op, int fd, int events, long tag) {
+        try (Arena arena = Arena.ofConfined()) {
+            return ctl(epfd, op, fd, events, tag, arena.allocate(EVENT_BYTES));
+        }
+    }
+
+    /**
+     * EPOLL_CTL_ADD of fd (EPOLLIN) to epfd; returns 0 on success or the errno it failed with
+     * (captured by FFM). A regular file has no wait queue to hook (its f_op has no poll), so the
+     * kernel answers EPERM.
+     */
+    public static int addErrno(int epfd, int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment event = arena.allocate(EVENT_BYTES);
+            event.set(JAVA_INT_UNALIGNED, 0, EPOLLIN);
+            int rc = (int) EPOLL_CTL_ERRNO.invokeExact(state, epfd, CTL_ADD, fd, event);
+            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** epoll_wait; returns the tags (data.u64) of the events reported. */
+    public static long[] wait(int epfd, int maxevents, int timeoutMs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment evs = arena.allocate((long) EVENT_BYTES * maxevents);
+            int n = (int) EPOLL_WAIT.invokeExact(epfd, evs, maxevents, timeoutMs);
+            if (n < 0) throw new IllegalStateException("epoll_wait failed");
+            long[] tags = new long[n];
+            for (int i = 0; i < n; i++) tags[i] = tagAt(evs, i);
+            return tags;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Adds 1 to an eventfd's counter: makes it readable, and is an edge for EPOLLET. */
+    public static void signal(int eventfd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            if ((long) WRITE.invokeExact(eventfd, one, 8L) != 8) throw new IllegalStateException("eventfd write failed");
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Reads (and so resets) an eventfd's counter; returns it, or 0 if it was not readable. */
+    public static long drain(int eventfd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            return (long) READ.invokeExact(eventfd, value, 8L) == 8 ? value.get(JAVA_LONG, 0) : 0;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

@@ -1,4 +1,6 @@
-package io.contextlab.natives;
+package io.contextlab.syscalls;
+
+import io.contextlab.natives.NativeLibrary;
 
 /** The JNI path: classic native methods, resolved in libcontextlab.so (crossings.c). */
 public final class CrossingsJni {

@@ -1,9 +1,10 @@
-package io.contextlab.natives;
+package io.contextlab.switches;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.natives.NativeLibrary;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -11,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 /**
  * Binding to pingpong.c: the calling thread passes a token to a partner (a thread or a forked
  * process, pinned to a CPU from birth) and blocks until it comes back, through a futex or a pair
- * of pipes. The calling thread's own pinning is left to the caller ({@link Affinity}).
+ * of pipes. The calling thread's own pinning is left to the caller ({@link io.contextlab.platform.libc.Affinity}).
  */
 public final class PingPong implements AutoCloseable {
     /** How the token travels; the order matches pingpong.c's enum. */

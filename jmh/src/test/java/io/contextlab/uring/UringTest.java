@@ -1,8 +1,10 @@
-package io.contextlab.natives;
+package io.contextlab.uring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.contextlab.natives.Syscalls;
+import io.contextlab.platform.libc.Epoll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,10 @@
-package io.contextlab.natives;
+package io.contextlab.syscalls;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.natives.NativeLibrary;
+import io.contextlab.platform.libc.Libc;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
@@ -18,9 +20,9 @@ public final class Crossings {
     public static final MethodHandle EMPTY_CRITICAL =
             NativeLibrary.downcall("cl_crossing_empty", FunctionDescriptor.of(JAVA_LONG), Linker.Option.critical(false));
     public static final MethodHandle GETPID =
-            NativeLibrary.libc("getpid", FunctionDescriptor.of(JAVA_INT));
+            Libc.downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     public static final MethodHandle GETPID_CRITICAL =
-            NativeLibrary.libc("getpid", FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
+            Libc.downcall("getpid", FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
 
     private Crossings() {}
 

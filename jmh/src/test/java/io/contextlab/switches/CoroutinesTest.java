@@ -1,13 +1,13 @@
-package io.contextlab.natives;
+package io.contextlab.switches;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.contextlab.natives.Coroutines.Stackful;
+import io.contextlab.switches.Coroutines.Stackful;
 import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class CoroutinesTest {
     @Test

@@ -1,17 +1,17 @@
-package io.contextlab.natives;
+package io.contextlab.uring;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.natives.NativeLibrary;
+import io.contextlab.natives.SyscallCounter;
+import io.contextlab.platform.libc.Epoll;
+import io.contextlab.platform.libc.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Binding to uring.c: io_uring rings (plain or SQPOLL) and the loops measured over them — NOPs
@@ -89,7 +89,7 @@ public final class Uring {
                 case ENOSYS -> ": this kernel has no io_uring (CONFIG_IO_URING) or it is disabled (kernel.io_uring_disabled=2)";
                 default -> "";
             };
-            throw new Refused("cannot set up " + what + ": " + Epoll.strerror(errno) + fix, errno);
+            throw new Refused("cannot set up " + what + ": " + Libc.strerror(errno) + fix, errno);
         }
         return new Ring(MemorySegment.ofAddress(rc), entries, sqpoll);
     }
@@ -149,7 +149,7 @@ public final class Uring {
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
-        if (rc < 0) throw new IllegalStateException("cannot open " + (file != null ? file : source) + ": " + Epoll.strerror((int) -rc));
+        if (rc < 0) throw new IllegalStateException("cannot open " + (file != null ? file : source) + ": " + Libc.strerror((int) -rc));
         return new Reader(MemorySegment.ofAddress(rc), source, size, slots);
     }
 
@@ -187,30 +187,17 @@ public final class Uring {
 
     // ---- the regular-file case epoll cannot handle ---------------------------------------
 
-    private static final MethodHandle EPOLL_CTL_ERRNO = NativeLibrary.libc("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
     /**
      * EPOLL_CTL_ADD of fd (EPOLLIN) to epfd; returns 0 on success or the errno it failed with.
      * A regular file has no wait queue to hook (its f_op has no poll), so the kernel answers
      * EPERM: readiness cannot be waited for on a file, it is always "ready".
      */
     public static int epollAddErrno(int epfd, int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment event = arena.allocate(Epoll.EPOLL_EVENT_BYTES);
-            event.set(JAVA_INT, 0, Epoll.EPOLLIN);
-            int rc = (int) EPOLL_CTL_ERRNO.invokeExact(state, epfd, Epoll.CTL_ADD, fd, event);
-            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
+        return Epoll.addErrno(epfd, fd);
     }
 
     private static long check(long rc, String what) {
-        if (rc < 0) throw new IllegalStateException(what + " failed: " + Epoll.strerror((int) -rc));
+        if (rc < 0) throw new IllegalStateException(what + " failed: " + Libc.strerror((int) -rc));
         return rc;
     }
 }

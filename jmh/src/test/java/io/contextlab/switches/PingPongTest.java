@@ -1,4 +1,4 @@
-package io.contextlab.natives;
+package io.contextlab.switches;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

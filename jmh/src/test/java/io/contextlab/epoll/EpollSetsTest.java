@@ -1,16 +1,18 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contextlab.platform.libc.Epoll;
+import io.contextlab.platform.libc.Rlimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** epoll's semantics that the suite's benchmarks rely on, checked on the running kernel. */
-class EpollTest {
+class EpollSetsTest {
     private int epfd;
     private int fd;
 
@@ -78,41 +80,41 @@ class EpollTest {
 
     @Test
     void setLoopsDoEveryCallTheyClaim() {
-        try (Epoll.Set set = Epoll.open(100, 0, 1)) {
-            assertEquals(2 * 500, Epoll.ctlAddDel(set, 500));
-            assertEquals(500, Epoll.ctlMod(set, 500));
-            assertEquals(0, Epoll.waitRounds(set, 10, 0, 100));
-            Epoll.makeReady(set, 10);
-            assertEquals(10 * 10, Epoll.waitRounds(set, 10, 10, 100), "LT: the same 10 every round");
-            assertEquals(10 * 12, Epoll.waitRounds(set, 10, 10, 4), "maxevents 4: 3 calls of 4 per round");
-            assertEquals(10 * (10 + 10 + 2), Epoll.addWaitDelWait(set, 10), "ADD, a wait seeing the 10 ready, DEL, a wait again");
+        try (EpollSets.Set set = EpollSets.open(100, 0, 1)) {
+            assertEquals(2 * 500, EpollSets.ctlAddDel(set, 500));
+            assertEquals(500, EpollSets.ctlMod(set, 500));
+            assertEquals(0, EpollSets.waitRounds(set, 10, 0, 100));
+            EpollSets.makeReady(set, 10);
+            assertEquals(10 * 10, EpollSets.waitRounds(set, 10, 10, 100), "LT: the same 10 every round");
+            assertEquals(10 * 12, EpollSets.waitRounds(set, 10, 10, 4), "maxevents 4: 3 calls of 4 per round");
+            assertEquals(10 * (10 + 10 + 2), EpollSets.addWaitDelWait(set, 10), "ADD, a wait seeing the 10 ready, DEL, a wait again");
         }
-        try (Epoll.Set set = Epoll.open(100, Epoll.EPOLLET, 10)) {
-            Epoll.makeReady(set, 10);
-            assertEquals(10, Epoll.waitOnce(set, 1, 100));
-            assertEquals(0, Epoll.waitOnce(set, 5, 100), "ET: nothing new");
-            assertEquals(10 * 10, Epoll.waitEdges(set, 10, 10, 100), "ET: a write per fd per round = r events");
-            assertEquals(10 * 25, Epoll.writeRounds(set, 10, 25));
+        try (EpollSets.Set set = EpollSets.open(100, Epoll.EPOLLET, 10)) {
+            EpollSets.makeReady(set, 10);
+            assertEquals(10, EpollSets.waitOnce(set, 1, 100));
+            assertEquals(0, EpollSets.waitOnce(set, 5, 100), "ET: nothing new");
+            assertEquals(10 * 10, EpollSets.waitEdges(set, 10, 10, 100), "ET: a write per fd per round = r events");
+            assertEquals(10 * 25, EpollSets.writeRounds(set, 10, 25));
         }
-        try (Epoll.Set set = Epoll.open(100, Epoll.EPOLLONESHOT, 0)) {
-            Epoll.makeReady(set, 10);
-            assertEquals(10 * 10, Epoll.waitOneShot(set, 10, 10, 100), "ONESHOT re-armed by MOD every round");
+        try (EpollSets.Set set = EpollSets.open(100, Epoll.EPOLLONESHOT, 0)) {
+            EpollSets.makeReady(set, 10);
+            assertEquals(10 * 10, EpollSets.waitOneShot(set, 10, 10, 100), "ONESHOT re-armed by MOD every round");
         }
     }
 
     @Test
     void theFdLimitIsRaisedToTheHardLimitAndMaxFitsUnderIt() {
-        long soft = Epoll.raiseFdLimitToHard();
-        assertEquals(Epoll.fdLimit()[1], soft);
-        int max = Epoll.resolveCount("max", 1, 8);
+        long soft = Rlimit.raiseFdLimitToHard();
+        assertEquals(Rlimit.fdLimit()[1], soft);
+        int max = EpollSets.resolveCount("max", 1, 8);
         assertTrue(max > 0 && max < soft, "max " + max + " under the limit " + soft);
-        assertEquals(1000, Epoll.resolveCount("1000", 1, 8));
+        assertEquals(1000, EpollSets.resolveCount("1000", 1, 8));
     }
 
     @Test
     void askingForMoreFdsThanTheLimitSaysSo() {
-        long soft = Epoll.raiseFdLimitToHard();
-        var e = assertThrows(IllegalStateException.class, () -> Epoll.open((int) soft + 10, 0, 0));
+        long soft = Rlimit.raiseFdLimitToHard();
+        var e = assertThrows(IllegalStateException.class, () -> EpollSets.open((int) soft + 10, 0, 0));
         assertTrue(e.getMessage().contains("RLIMIT_NOFILE"), e.getMessage());
     }
 }

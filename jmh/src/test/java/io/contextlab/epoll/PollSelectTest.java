@@ -1,9 +1,10 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contextlab.platform.libc.Rlimit;
 import org.junit.jupiter.api.Test;
 
 /** poll and select see exactly the one ready fd, every call; select refuses fds past FD_SETSIZE. */
@@ -18,7 +19,7 @@ class PollSelectTest {
 
     @Test
     void selectRefusesASetWithAnFdAtOrAboveFdSetsize() {
-        Epoll.raiseFdLimitToHard();
+        Rlimit.raiseFdLimitToHard();
         try (PollSelect.ScanSet set = PollSelect.open(PollSelect.FD_SETSIZE + 10)) {
             assertEquals(5, PollSelect.pollRounds(set, 5), "poll has no such limit");
             var e = assertThrows(IllegalStateException.class, () -> PollSelect.selectRounds(set, 1));

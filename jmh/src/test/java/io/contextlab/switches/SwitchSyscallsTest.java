@@ -1,9 +1,10 @@
-package io.contextlab.natives;
+package io.contextlab.switches;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.contextlab.natives.Coroutines.Stackful;
+import io.contextlab.natives.SyscallCounter;
+import io.contextlab.switches.Coroutines.Stackful;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 

@@ -1,37 +1,23 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.contextlab.st.libc.Libc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
+import io.contextlab.natives.NativeLibrary;
+import io.contextlab.platform.libc.Libc;
+import io.contextlab.platform.libc.Rlimit;
+import io.contextlab.platform.proc.ProcFs;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
- * Binding to epoll.c (epoll sets and the loops measured over them), the RLIMIT_NOFILE handling
- * that sizes them, and a few raw libc calls (epoll_create1, epoll_ctl, epoll_wait, eventfd) for
- * the behaviour tests; those the State Threads runtime binds already (io.contextlab.st.libc)
- * are its calls.
+ * Binding to epoll.c (epoll sets and the loops measured over them) and the sizing of "max" sets
+ * from RLIMIT_NOFILE. The raw libc calls (epoll_create1, epoll_ctl, epoll_wait, eventfd) are
+ * io.contextlab.platform.libc.Epoll's.
  */
-public final class Epoll {
-    public static final int EPOLLIN = 0x001;
-    public static final int EPOLLOUT = 0x004;
-    public static final int EPOLLERR = 0x008;
-    public static final int EPOLLHUP = 0x010;
-    public static final int EPOLLEXCLUSIVE = 1 << 28;
-    public static final int EPOLLONESHOT = 1 << 30;
-    public static final int EPOLLET = 1 << 31;
-    public static final int CTL_ADD = 1;
-    public static final int CTL_DEL = 2;
-    public static final int CTL_MOD = 3;
+public final class EpollSets {
 
     /** fds kept free for the JVM (jars, sockets of the JMH link, /proc reads) when sizing "max". */
     public static final int FD_HEADROOM = 256;
@@ -39,10 +25,7 @@ public final class Epoll {
     /** "max" stops at 2^20 (~1M, the kernel's default fs.nr_open) even where the limit is higher. */
     public static final int MAX_COUNT = 1 << 20;
 
-    private static final int RLIMIT_NOFILE = 7;
     private static final int EMFILE = 24;
-    /** sizeof(struct epoll_event): it is packed on x86-64 (u32 events, then u64 data at offset 4). */
-    public static final int EPOLL_EVENT_BYTES = io.contextlab.st.libc.Epoll.EVENT_BYTES;
 
     private static final FunctionDescriptor SET_LOOP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG);
     private static final FunctionDescriptor SET_LOOP_R_MAX = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT);
@@ -65,58 +48,10 @@ public final class Epoll {
     private static final MethodHandle WRITE_ROUNDS = NativeLibrary.downcall("cl_eventfd_write_rounds", SET_LOOP_I);
     private static final MethodHandle ADD_DEL_WAIT = NativeLibrary.downcall("cl_epoll_add_del_wait", SET_LOOP);
 
-    private static final MethodHandle GETRLIMIT = NativeLibrary.libc("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SETRLIMIT = NativeLibrary.libc("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_CREATE1 = NativeLibrary.libc("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_WAIT = NativeLibrary.libc("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle WRITE = NativeLibrary.libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READ = NativeLibrary.libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
-    private Epoll() {}
+    private EpollSets() {}
 
-    // ---- RLIMIT_NOFILE ---------------------------------------------------------------------
-
-    /** {soft, hard} RLIMIT_NOFILE of this process. */
-    public static long[] fdLimit() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlimit = arena.allocate(16);
-            if ((int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, rlimit) != 0) throw new IllegalStateException("getrlimit failed");
-            return new long[] {rlimit.get(JAVA_LONG, 0), rlimit.get(JAVA_LONG, 8)};
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    /**
-     * Raises the soft RLIMIT_NOFILE to the hard one (allowed without privilege) and returns it.
-     * HotSpot does the same at start-up (-XX:+MaxFDLimit); doing it here makes it explicit and
-     * independent of that flag.
-     */
-    public static long raiseFdLimitToHard() {
-        long[] limit = fdLimit();
-        if (limit[0] >= limit[1]) return limit[0];
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlimit = arena.allocate(16);
-            rlimit.set(JAVA_LONG, 0, limit[1]);
-            rlimit.set(JAVA_LONG, 8, limit[1]);
-            if ((int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, rlimit) != 0) {
-                throw new IllegalStateException("setrlimit(RLIMIT_NOFILE, " + limit[1] + ") failed");
-            }
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-        return fdLimit()[0];
-    }
-
-    /** File descriptors this process has open now. */
-    public static int openFds() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    // ---- sizing from RLIMIT_NOFILE ---------------------------------------------------------
 
     /**
      * The N a parameter value stands for: a number, or "max" = as many as the soft limit (first
@@ -127,8 +62,8 @@ public final class Epoll {
      */
     public static int resolveCount(String value, int fdsPerUnit, int extra) {
         if (!value.equals("max")) return Integer.parseInt(value);
-        long soft = raiseFdLimitToHard();
-        long free = soft - openFds() - FD_HEADROOM - extra;
+        long soft = Rlimit.raiseFdLimitToHard();
+        long free = soft - ProcFs.openFds() - FD_HEADROOM - extra;
         return (int) Math.min(MAX_COUNT, Math.max(1, free / fdsPerUnit));
     }
 
@@ -160,9 +95,9 @@ public final class Epoll {
         }
         if (rc < 0) {
             String why = -rc == EMFILE
-                    ? " (RLIMIT_NOFILE is " + fdLimit()[0] + ": ask for a smaller n, or raise the hard limit with ulimit -Hn as root)"
+                    ? " (RLIMIT_NOFILE is " + Rlimit.fdLimit()[0] + ": ask for a smaller n, or raise the hard limit with ulimit -Hn as root)"
                     : "";
-            throw new IllegalStateException("cannot register " + n + " eventfds in one epoll: " + strerror((int) -rc) + why);
+            throw new IllegalStateException("cannot register " + n + " eventfds in one epoll: " + Libc.strerror((int) -rc) + why);
         }
         return new Set(MemorySegment.ofAddress(rc), n, spares);
     }
@@ -217,74 +152,8 @@ public final class Epoll {
         try { return check((long) ADD_DEL_WAIT.invokeExact(set.handle(), iters), "epoll_ctl / epoll_wait"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
     }
 
-    // ---- raw calls, for the behaviour tests ------------------------------------------------
-
-    public static int create() {
-        try { return checkFd((int) EPOLL_CREATE1.invokeExact(0), "epoll_create1"); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
-    }
-
-    /** epoll_ctl with data.u64 = tag; returns 0 or -1 (the tests look at failures too). */
-    public static int ctl(int epfd, int op, int fd, int events, long tag) {
-        try (Arena arena = Arena.ofConfined()) {
-            return io.contextlab.st.libc.Epoll.ctl(epfd, op, fd, events, tag, arena.allocate(EPOLL_EVENT_BYTES));
-        }
-    }
-
-    /** epoll_wait; returns the tags (data.u64) of the events reported. */
-    public static long[] wait(int epfd, int maxevents, int timeoutMs) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment evs = arena.allocate((long) EPOLL_EVENT_BYTES * maxevents);
-            int n = (int) EPOLL_WAIT.invokeExact(epfd, evs, maxevents, timeoutMs);
-            if (n < 0) throw new IllegalStateException("epoll_wait failed");
-            long[] tags = new long[n];
-            for (int i = 0; i < n; i++) tags[i] = io.contextlab.st.libc.Epoll.tagAt(evs, i);
-            return tags;
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    /** A non-blocking eventfd (EFD_NONBLOCK|EFD_CLOEXEC). */
-    public static int eventfd() {
-        return io.contextlab.st.libc.Epoll.eventfd();
-    }
-
-    /** Adds 1 to an eventfd's counter: makes it readable, and is an edge for EPOLLET. */
-    public static void signal(int eventfd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            if ((long) WRITE.invokeExact(eventfd, one, 8L) != 8) throw new IllegalStateException("eventfd write failed");
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    /** Reads (and so resets) an eventfd's counter; returns it, or 0 if it was not readable. */
-    public static long drain(int eventfd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(JAVA_LONG);
-            return (long) READ.invokeExact(eventfd, value, 8L) == 8 ? value.get(JAVA_LONG, 0) : 0;
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    public static void close(int fd) {
-        io.contextlab.st.libc.Epoll.close(fd);
-    }
-
-    static String strerror(int errno) {
-        return Libc.strerror(errno);
-    }
-
     private static long check(long rc, String what) {
-        if (rc < 0) throw new IllegalStateException(what + " failed: " + strerror((int) -rc));
+        if (rc < 0) throw new IllegalStateException(what + " failed: " + Libc.strerror((int) -rc));
         return rc;
-    }
-
-    private static int checkFd(int fd, String what) {
-        if (fd < 0) throw new IllegalStateException(what + " failed");
-        return fd;
     }
 }

@@ -1,9 +1,11 @@
-package io.contextlab.natives;
+package io.contextlab.epoll;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.natives.NativeLibrary;
+import io.contextlab.platform.libc.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -65,7 +67,7 @@ public final class Herd implements AutoCloseable {
     public static Herd start(Mode mode, int waiters, int pinCpu) {
         long rc;
         try { rc = (long) START.invokeExact(mode.ordinal(), waiters, pinCpu); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
-        if (rc < 0) throw new IllegalStateException("cannot start " + waiters + " waiters (" + mode + ") on 127.0.0.1: " + Epoll.strerror((int) -rc));
+        if (rc < 0) throw new IllegalStateException("cannot start " + waiters + " waiters (" + mode + ") on 127.0.0.1: " + Libc.strerror((int) -rc));
         return new Herd(MemorySegment.ofAddress(rc), waiters);
     }
 
@@ -81,7 +83,7 @@ public final class Herd implements AutoCloseable {
         int rc;
         try { rc = (int) ROUND.invokeExact(handle, connections, gapUs, timeoutMs, out); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
         if (rc == -ETIMEDOUT) throw new IllegalStateException("a connection to 127.0.0.1:" + port() + " was not accepted within " + timeoutMs + " ms");
-        if (rc < 0) throw new IllegalStateException("herd client failed: " + Epoll.strerror(-rc));
+        if (rc < 0) throw new IllegalStateException("herd client failed: " + Libc.strerror(-rc));
         long[] perWaiter = new long[waiters];
         for (int i = 0; i < waiters; i++) perWaiter[i] = out.getAtIndex(JAVA_LONG, OUT_PER_WAITER + i);
         return new Round(out.getAtIndex(JAVA_LONG, 0), out.getAtIndex(JAVA_LONG, 1), out.getAtIndex(JAVA_LONG, 2),
