@@ -151,7 +151,7 @@ public final class ProcFs {
     private static String readSelf(String name) {
         Path file = SELF.resolve(name);
         try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
+            return readFully(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (is this Linux with /proc mounted?)", e);
         }
@@ -159,9 +159,20 @@ public final class ProcFs {
 
     private static String read(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
+            return readFully(file);
         } catch (IOException | RuntimeException gone) {
             return "";
+        }
+    }
+
+    /**
+     * Through a stream to the end, not Files.readString: /proc files report a size of 0, and the
+     * size-guided readers then read one byte and ask again at an offset, which some /proc files
+     * (sysctls) answer with end of file.
+     */
+    private static String readFully(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 }
