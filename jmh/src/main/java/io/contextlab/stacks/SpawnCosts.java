@@ -1,8 +1,6 @@
 package io.contextlab.stacks;
 
-import io.contextlab.natives.Affinity;
-import io.contextlab.natives.Faults;
-import io.contextlab.natives.Spawn;
+import io.contextlab.platform.libc.Affinity;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
