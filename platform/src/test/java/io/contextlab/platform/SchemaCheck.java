@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -49,8 +50,12 @@ public final class SchemaCheck {
 
     public static Set<ValidationMessage> validate(String schema, String json) {
         try {
-            JsonNode schemaNode = MAPPER.readTree(schemaDir().resolve(schema + ".schema.json").toFile());
-            JsonSchema compiled = FACTORY.getSchema(schemaNode);
+            Path file = schemaDir().resolve(schema + ".schema.json");
+            JsonNode schemaNode = MAPPER.readTree(file.toFile());
+            // Compiled with its file as the retrieval location: the schemas' "$id"s are the record
+            // formats ("contextlab.servers/1"), which are relative IRIs, and networknt refuses a
+            // relative $id on a schema it has no location for.
+            JsonSchema compiled = FACTORY.getSchema(SchemaLocation.of(file.toUri().toString()), schemaNode);
             return compiled.validate(MAPPER.readTree(json));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
