@@ -43,7 +43,7 @@ public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> 
         Optional<Commands.Output> out = Commands.run(timeout, command);
         if (out.isEmpty()) {
             log.println("could not start");
-            say(suite, command.get(0) + " could not start: no rows from " + shown);
+            say(suite, shown(command.subList(0, 1)) + " could not start (not installed?): no rows from " + shown);
             return Optional.empty();
         }
         Commands.Output o = out.get();
