@@ -62,10 +62,10 @@ public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> 
         return out;
     }
 
-    /** A command as logged and recorded: programs by name, not by this machine's path to them. */
+    /** A command as logged and recorded: programs and files by name, not by this machine's path to them. */
     static String shown(List<String> command) {
-        return command.stream().map(a -> a.startsWith("/") ? Path.of(a).getFileName().toString() : a)
-                .collect(Collectors.joining(" "));
+        return command.stream().map(a -> a.startsWith("/") || a.contains("/") && Files.exists(Path.of(a))
+                ? Path.of(a).getFileName().toString() : a).collect(Collectors.joining(" "));
     }
 
     /** One line for the user, on the console and in references.log. */
