@@ -30,6 +30,7 @@ public record CrossCheck(String format, String suite, String check, String bench
     /** The outside side: the program and its arguments (no paths), how the value was made, every round's value. */
     public record Reference(String command, String method, double value, List<Double> samples) {
         public Reference {
+            if (!Double.isFinite(value)) throw new IllegalArgumentException("no figure from " + command + " (" + value + ")");
             samples = List.copyOf(samples);
         }
     }

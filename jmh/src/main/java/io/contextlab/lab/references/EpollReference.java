@@ -39,7 +39,8 @@ public final class EpollReference implements OutsideReference {
             List<String> command = new ArrayList<>(List.of(program.toString()));
             command.addAll(ARGS);
             context.run(SUITE, Duration.ofMinutes(2), command)
-                    .ifPresent(out -> checks.addAll(CrossCheck.joinAll(SUITE, parse(out.stdout()), context)));
+                    .ifPresent(out -> checks.addAll(CrossCheck.joinAll(SUITE,
+                            context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse), context)));
         });
         var perf = Commands.onPath("perf");
         if (perf.isEmpty()) {

@@ -62,6 +62,19 @@ public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> 
         return out;
     }
 
+    /**
+     * A program's output read by {@code parser}; empty, after one line, when it is not what the
+     * parser expects (a program changed without its reader, a perf whose output moved).
+     */
+    <T> List<T> read(String suite, String program, String output, java.util.function.Function<String, List<T>> parser) {
+        try {
+            return parser.apply(output);
+        } catch (RuntimeException e) {
+            say(suite, "could not read the output of " + program + " (" + e.getMessage() + "): no rows from it");
+            return List.of();
+        }
+    }
+
     /** A command as logged and recorded: programs and files by name, not by this machine's path to them. */
     static String shown(List<String> command) {
         return command.stream().map(a -> a.startsWith("/") || a.contains("/") && Files.exists(Path.of(a))

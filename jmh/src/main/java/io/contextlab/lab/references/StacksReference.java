@@ -38,12 +38,14 @@ public final class StacksReference implements OutsideReference {
         List<Outside> outside = new ArrayList<>();
         context.builtProgram(SUITE, "thread_rss").ifPresent(p ->
                 context.run(SUITE, Duration.ofMinutes(2), List.of(p.toString(), "1000", "16384", ROUNDS))
-                        .ifPresent(out -> outside.addAll(parseThreadRss(out.stdout()))));
+                        .ifPresent(out -> outside.addAll(context.read(SUITE, "thread_rss", out.stdout(), StacksReference::parseThreadRss))));
         context.builtProgram(SUITE, "spawn_costs").ifPresent(p -> {
             context.run(SUITE, Duration.ofMinutes(3), List.of(p.toString(), ROUNDS))
-                    .ifPresent(out -> outside.addAll(parseSpawnCosts(out.stdout(), "spawn_costs " + ROUNDS)));
+                    .ifPresent(out -> outside.addAll(context.read(SUITE, "spawn_costs", out.stdout(),
+                            text -> parseSpawnCosts(text, "spawn_costs " + ROUNDS))));
             context.run(SUITE, Duration.ofMinutes(2), List.of(p.toString(), ROUNDS, "fork"))
-                    .ifPresent(out -> outside.addAll(parseSpawnCosts(out.stdout(), "spawn_costs " + ROUNDS + " fork")));
+                    .ifPresent(out -> outside.addAll(context.read(SUITE, "spawn_costs", out.stdout(),
+                            text -> parseSpawnCosts(text, "spawn_costs " + ROUNDS + " fork"))));
         });
         return CrossCheck.joinAll(SUITE, outside, context);
     }

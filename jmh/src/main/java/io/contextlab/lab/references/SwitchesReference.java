@@ -48,7 +48,8 @@ public final class SwitchesReference implements OutsideReference {
         perf.ifPresent(p -> outside.addAll(pipes(context, p.toString())));
         context.builtProgram(SUITE, "swapcontext_loop").ifPresent(loop -> {
             context.run(SUITE, Duration.ofMinutes(2), List.of(loop.toString(), ROUND_TRIPS))
-                    .ifPresent(out -> outside.add(parseSwapcontext(out.stdout())));
+                    .ifPresent(out -> outside.addAll(context.read(SUITE, "swapcontext_loop", out.stdout(),
+                            text -> List.of(parseSwapcontext(text)))));
             perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
         });
         return CrossCheck.joinAll(SUITE, outside, context);
@@ -85,7 +86,10 @@ public final class SwitchesReference implements OutsideReference {
         for (int r = 0; r < ROUNDS; r++) {
             Optional<Commands.Output> out = context.run(SUITE, PERF_TIMEOUT, command);
             if (out.isEmpty()) return Optional.empty();
-            OptionalDouble usecs = usecsPerOp(out.get().stdout());
+            OptionalDouble usecs = context.read(SUITE, "perf bench sched pipe", out.get().stdout(), text -> {
+                OptionalDouble u = usecsPerOp(text);
+                return u.isPresent() ? List.of(u.getAsDouble()) : List.<Double>of();
+            }).stream().mapToDouble(Double::doubleValue).findFirst();
             if (usecs.isEmpty()) {
                 context.say(SUITE, "no usecs/op from " + ReferenceContext.shown(command) + ": no row");
                 return Optional.empty();
@@ -126,7 +130,9 @@ public final class SwitchesReference implements OutsideReference {
                 : context.run(SUITE, Duration.ofMinutes(1), List.of(perf, "stat", "-x,", "-e", EVENT, loop, "0"));
         OptionalLong a = with.map(o -> eventCount(o.stderr())).orElse(OptionalLong.empty());
         OptionalLong b = without.map(o -> eventCount(o.stderr())).orElse(OptionalLong.empty());
-        long roundTrips = with.map(o -> Long.parseLong(ProgramOutput.parse(o.stdout()).getFirst().setting("round_trips"))).orElse(0L);
+        long roundTrips = with.map(o -> context.read(SUITE, "swapcontext_loop", o.stdout(),
+                text -> List.of(Long.parseLong(ProgramOutput.parse(text).getFirst().setting("round_trips")))))
+                .flatMap(l -> l.stream().findFirst()).orElse(0L);
         if (a.isEmpty() || b.isEmpty() || roundTrips <= 0) {
             context.say(SUITE, "perf stat could not count " + EVENT + " (tracefs mounted? root or CAP_PERFMON?): no rt_sigprocmask row");
             return Optional.empty();

@@ -31,7 +31,8 @@ public final class SyscallsReference implements OutsideReference {
         var program = context.builtProgram(SUITE, "syscall_loop");
         if (program.isEmpty()) return List.of();
         return context.run(SUITE, Duration.ofMinutes(5), List.of(program.get().toString(), Long.toString(CALLS)))
-                .map(out -> CrossCheck.joinAll(SUITE, parse(out.stdout()), context)).orElse(List.of());
+                .map(out -> CrossCheck.joinAll(SUITE, context.read(SUITE, "syscall_loop", out.stdout(), SyscallsReference::parse), context))
+                .orElse(List.of());
     }
 
     /** syscall_loop's lines as outside figures. */

@@ -24,7 +24,8 @@ public final class UringReference implements OutsideReference {
         List<String> command = new java.util.ArrayList<>(List.of(program.get().toString()));
         command.addAll(ARGS);
         return context.run(SUITE, Duration.ofMinutes(2), command)
-                .map(out -> CrossCheck.joinAll(SUITE, parse(out.stdout()), context)).orElse(List.of());
+                .map(out -> CrossCheck.joinAll(SUITE, context.read(SUITE, "uring_nop", out.stdout(), UringReference::parse), context))
+                .orElse(List.of());
     }
 
     static List<Outside> parse(String stdout) {

@@ -44,6 +44,16 @@ class ReferenceContextTest {
     }
 
     @Test
+    void outputAParserCannotReadGivesOneLineAndNoRow(@TempDir Path root) {
+        ReferenceContext c = context(root);
+        assertEquals(List.of(), c.read("syscalls", "syscall_loop", "{\"check\": \"an old JSON line\"}", SyscallsReference::parse));
+        assertEquals(List.of(), c.read("uring", "uring_nop", "nop n=1 nops=8 ns/op:\n", UringReference::parse));
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("syscalls reference: could not read the output of syscall_loop"), text);
+        assertTrue(text.contains("uring reference: could not read the output of uring_nop"), text);
+    }
+
+    @Test
     void aCommandOverItsTimeIsKilled(@TempDir Path root) {
         assertTrue(context(root).run("x", Duration.ofMillis(200), List.of("sleep", "30")).isEmpty());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("did not finish"));
