@@ -91,7 +91,8 @@ public final class Environment {
         boolean btf = Files.exists(Path.of("/sys/kernel/btf/vmlinux"));
         f.add(new Fact("btf", btf, btf ? null : "no /sys/kernel/btf/vmlinux: the CO-RE eBPF probes cannot load"));
         f.add(new Fact("lockdown", read("/sys/kernel/security/lockdown")));
-        boolean root = "0".equals(statusFields("Uid").get(1));
+        List<String> uids = statusFields("Uid");  // real, effective, saved, filesystem
+        boolean root = uids.size() > 1 && uids.get(1).equals("0");
         f.add(new Fact("root", root, root ? null
                 : "not root: eBPF tracing and affinity across users need root (sudo scripts/lab ...)"));
         Map<String, Boolean> caps = capabilities();
@@ -106,8 +107,8 @@ public final class Environment {
         f.add(new Fact("memory", memory()));
         List<Double> load = loadavg();
         f.add(new Fact("loadavg", load, Rules.busy(load, online)));
-        Map<String, Object> jdk = jdk(java);
-        f.add(new Fact("jdk", jdk, Rules.oldJdk(jdk == null ? null : (String) jdk.get("version"))));
+        Map<String, Object> jdk = Jdk.facts(java);
+        f.add(new Fact("jdk", jdk, Jdk.warning(jdk == null ? null : (String) jdk.get("version"))));
         f.add(new Fact("tracefs_mounted", Files.isDirectory(Path.of("/sys/kernel/tracing/events"))
                 || Files.isDirectory(Path.of("/sys/kernel/debug/tracing/events"))));
         Map<String, Object> tracing = tracing();
@@ -195,18 +196,6 @@ public final class Environment {
         static String busy(List<Double> load, int online) {
             return !load.isEmpty() && online > 0 && load.get(0) > 0.5 * online
                     ? String.format(Locale.ROOT, "load average %.2f: something else is running", load.get(0)) : null;
-        }
-
-        static String oldJdk(String version) {
-            Integer major = null;
-            if (version != null) {
-                try {
-                    major = Integer.valueOf(version.split("[.+-]")[0]);
-                } catch (NumberFormatException e) {
-                    major = null;
-                }
-            }
-            return major == null || major < 25 ? "no JDK >= 25: set JAVA_HOME to one" : null;
         }
     }
 
@@ -354,35 +343,6 @@ public final class Environment {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < 3 && i < f.length; i++) out.add(Math.round(Double.parseDouble(f[i]) * 100) / 100.0);
         return out;
-    }
-
-    /** The benchmarks' JDK, as its own -XshowSettings:properties says (no path: it is this machine's). */
-    private static Map<String, Object> jdk(String java) {
-        Optional<Commands.Output> r = Commands.run(Duration.ofSeconds(30), List.of(java, "-XshowSettings:properties", "-version"));
-        if (r.isEmpty() || r.get().timedOut()) return null;
-        return jdkFacts(r.get().stderr());
-    }
-
-    /** The JDK facts from the text of {@code java -XshowSettings:properties -version}. */
-    static Map<String, Object> jdkFacts(String text) {
-        Map<String, String> props = new LinkedHashMap<>();
-        String banner = null;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("    ") && !line.startsWith("     ") && line.contains(" = ")) {
-                String kv = line.substring(4);
-                int eq = kv.indexOf(" = ");
-                props.put(kv.substring(0, eq), kv.substring(eq + 3).strip());
-            } else if (banner == null && !line.startsWith(" ") && line.contains("version")) {
-                banner = line.strip();
-            }
-        }
-        Map<String, Object> jdk = new LinkedHashMap<>();
-        jdk.put("version", props.get("java.version"));
-        jdk.put("vendor", props.get("java.vendor"));
-        jdk.put("vm", props.get("java.vm.name"));
-        jdk.put("vm_version", props.get("java.vm.version"));
-        jdk.put("banner", banner);
-        return jdk;
     }
 
     /** What the tracing module itself says it can do here, asked in this JVM. */

@@ -87,10 +87,10 @@ class EnvironmentTest {
     void thresholdRules() {
         assertNotNull(Environment.Rules.fewCpus(3));
         assertNull(Environment.Rules.fewCpus(4));
-        assertNull(Environment.Rules.oldJdk("25.0.1"));
-        assertNull(Environment.Rules.oldJdk("26-ea"));
-        assertNotNull(Environment.Rules.oldJdk("21.0.2"));
-        assertNotNull(Environment.Rules.oldJdk(null));
+        assertNull(Jdk.warning("25.0.1"));
+        assertNull(Jdk.warning("26-ea"));
+        assertNotNull(Jdk.warning("21.0.2"));
+        assertNotNull(Jdk.warning(null));
         assertNull(Environment.Rules.slowClocksource("tsc"));
         assertNotNull(Environment.Rules.slowClocksource("hpet"));
         assertNotNull(Environment.Rules.lowNofile(20_000L));
@@ -118,7 +118,7 @@ class EnvironmentTest {
                 model name\t: Other
                 """);
         assertEquals(new Cpu("Some CPU @ 1.00GHz", "GenuineIntel", "6/85/7", "0x1", List.of("fpu", "tsc", "hypervisor")), cpu);
-        Map<String, Object> jdk = Environment.jdkFacts("""
+        Map<String, Object> jdk = Jdk.parse("""
                 Property settings:
                     java.vendor = Some Vendor
                     java.version = 25.0.1
