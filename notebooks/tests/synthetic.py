@@ -1,4 +1,4 @@
-"""A small synthetic run directory in the on-disk format (datasets/README.md), for the tests.
+"""A small synthetic run directory in the current on-disk formats (datasets/README.md), for the tests.
 
 Its numbers are invented (shaped like the claims' expectations, not like any machine); its layout
 and field names are the real ones, so the loader, the claims and the notebooks meet the same files
@@ -7,6 +7,10 @@ and field names are the real ones, so the loader, the claims and the notebooks m
 import json
 import math
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from contextlab import legacy  # noqa: E402  (the one join rule the Java writer uses too)
 
 ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers", "uring")
 
@@ -26,7 +30,7 @@ def _result(suite, benchmark, score, unit="ns/op", params=None, secondary=None, 
     raw = [score * 0.98, score, score * 1.02]
     return {
         "jmhVersion": "1.37", "benchmark": benchmark, "mode": "avgt", "threads": 1, "forks": 1,
-        "jvm": "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", "jvmArgs": [], "jdkVersion": "25.0.3",
+        "jvm": "java", "jvmArgs": [], "jdkVersion": "25.0.3",
         "vmName": "OpenJDK 64-Bit Server VM", "vmVersion": "25.0.3+9-LTS", "warmupIterations": 1,
         "warmupTime": "500 ms", "warmupBatchSize": 1, "measurementIterations": 3,
         "measurementTime": "500 ms", "measurementBatchSize": 1,
@@ -150,22 +154,51 @@ def results_for(suite):
 
 
 def servers_records():
-    """Points as issue 8's ServersReport writes them (snake_case, latency in µs, nested errors)."""
+    """Points as ServersReport writes them (snake_case, latency in µs, nested errors)."""
     thread = {1: 3000, 10: 11800, 100: 10000, 1000: 5000}
     out = []
     for model, scale in (("thread", 1.0), ("fork", 1 / 12), ("virtual", 1.2), ("nginx", 3.0)):
         for c, rps in thread.items():
-            out.append({"model": model, "concurrency": c, "status": "measured", "reason": None,
-                        "requests_per_s": rps * scale, "ok_requests_per_s": rps * scale,
-                        "latency_us": {"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "max": 900 * c},
-                        "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}})
-    out.append({"model": "fork", "concurrency": 10000, "status": "skipped",
-                "reason": "beyond RLIMIT_NOFILE 20000", "requests_per_s": None})
+            out.append(dict(POINT, model=model, concurrency=c, status="measured", reason=None,
+                            requests_per_s=rps * scale, ok_requests_per_s=rps * scale,
+                            latency_us={"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "p999": 800 * c,
+                                        "max": 900 * c, "mean": 120.0 * c, "stdev": 50.0 * c},
+                            errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
+    out.append(dict(POINT, model="fork", concurrency=10000, status="skipped", reason="beyond RLIMIT_NOFILE 20000"))
     return out
 
 
+POINT = {"model": None, "concurrency": None, "connection": "keep-alive", "status": None, "reason": None,
+         "wrk_threads": 2, "duration_s": 2.0, "requests": None, "requests_per_s": None, "ok_requests_per_s": None,
+         "bytes_per_s": None, "latency_us": None, "errors": None, "server_connections": None,
+         "unanswered_connections": None, "server": None, "cpu": None, "fds_after_drain": None,
+         "sockets_left_after_drain": None, "drain_ms": None}
+
+
+def servers_document(at):
+    """servers.json (contextlab.servers/1) with the synthetic points."""
+    models = ("thread", "fork", "virtual", "nginx")
+    return {"format": "contextlab.servers/1", "mode": "quick", "started": at, "finished": at,
+            "settings": {"models": list(models), "concurrency": [1, 10, 100, 1000], "close_concurrency": [10],
+                         "duration_s": 2.0, "close_duration_s": 1.0, "warmup_s": 1.0, "warmup_connections": 10,
+                         "wrk_threads": "2", "wrk_timeout_s": 4.0, "idle_timeout_ms": 30000, "pool_workers": 256,
+                         "event_loops": 2, "java_options": ["-Xmx1g"], "sample_at": [0.5], "ratio_concurrency": 1000},
+            "environment": {"cpus": 2, "java_version": "25.0.3", "wrk": "wrk 4.1.0", "nginx": "nginx/1.22.1",
+                            "nofile_soft": 20000, "nofile_hard": 20000, "somaxconn": "4096",
+                            "tcp_max_syn_backlog": "2048", "ip_local_port_range": "32768 60999", "tcp_tw_reuse": "2",
+                            "tcp_congestion_control": "cubic", "pid_max": "4194304", "threads_max": "30000",
+                            "loadavg_at_start": "0.10 0.10 0.10 1/100 1000"},
+            "servers": [{"model": m, "kind": "reference" if m == "nginx" else "java", "description": m,
+                         "command": [m], "port": 18080 + i, "status": "ok", "reason": None, "startup_ms": 100,
+                         "idle_fds": 7, "idle_threads": 15, "idle_rss_kb": 50000, "exit_code": 0, "stop_ms": 10}
+                        for i, m in enumerate(models)],
+            "points": servers_records(),
+            "ratio_to_nginx": {"concurrency": 1000, "best_java_model": "virtual", "best_java_requests_per_s": 6000.0,
+                               "nginx_requests_per_s": 15000.0, "ratio": 0.4, "reason": None, "excluded": {}}}
+
+
 def perturbation_twins():
-    """What scripts/run.d/60-ebpf-perturbation.sh adds: suites' benchmarks re-run untraced and traced."""
+    """What the ebpf-perturbation step adds: suites' benchmarks re-run untraced and traced."""
     out = []
     for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
         out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
@@ -174,42 +207,84 @@ def perturbation_twins():
     return out
 
 
+ENVIRONMENT = {  # the keys of contextlab.metadata/2's environment (DESIGN: the facts of `lab doctor`)
+    "kernel_cmdline": "quiet", "cpu_model": "Synthetic CPU @ 2.00GHz", "cpus_online": 2, "threads_per_core": 1,
+    "smt_active": False, "frequency_governor": "not visible", "turbo": "not visible", "virtualization": "none",
+    "clocksource": "tsc", "mitigations": {"spectre_v2": "Mitigation: synthetic"}, "transparent_hugepages": "madvise",
+    "btf": True, "lockdown": "none", "root": True,
+    "capabilities": {"CAP_BPF": True, "CAP_PERFMON": True, "CAP_SYS_ADMIN": True}, "perf_event_paranoid": 2,
+    "rlimit_nofile": {"soft": 20000, "hard": 20000}, "hardware_perf_counters": False,
+    "memory": {"MemTotal": "4000000 kB"}, "loadavg": [0.1, 0.1, 0.1],
+    "jdk": {"version": "25.0.3", "vendor": "Synthetic", "vm": "OpenJDK 64-Bit Server VM", "vm_version": "25.0.3+9",
+            "banner": "openjdk version 25.0.3"},
+    "tracefs_mounted": True, "tracing": {"available": False, "libbpf": None, "probes": [], "attach_types": [],
+                                         "reason": "synthetic"},
+    "gcc": "12.2.0", "clang": None, "libbpf": None, "perf": None, "python": "3.11.2",
+    "microcode": "0x1", "cpu_vendor": "GenuineIntel", "cpu_family_model": "6/85/7", "tsc_khz": None,
+}
+
+
+def crosscheck(suite, check, benchmark, params, metric, unit, value, tolerance, results):
+    """One contextlab.crosscheck/1 line as the CLI writes it: the JMH side joined by the one rule."""
+    measured = legacy.joined(benchmark, params, metric, results, suite) if benchmark else None
+    ratio, verdict = legacy.verdict(measured, value, tolerance)
+    return {"format": "contextlab.crosscheck/1", "suite": suite, "check": check, "benchmark": benchmark,
+            "params": params, "metric": metric, "unit": unit,
+            "reference": {"command": "synthetic_loop 1000", "method": "median of 3 rounds", "value": value,
+                          "samples": [value, value, value]},
+            "measured": measured, "ratio": ratio, "ratio_ci": None, "pairs": 1, "tolerance": tolerance,
+            "verdict": verdict}
+
+
 def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "switches", "epoll"),
              failed=("sched",), skipped=("stacks",), host="synthetic", kernel="6.1.0-test"):
-    """Writes a run directory under root and returns its path. Suites in `measured` get results
-    (and `servers` a servers.json); `failed` and `skipped` are recorded as such in metadata.json."""
+    """Writes a run directory in the current formats (metadata/2, crosscheck/1, servers/1, trace/1)
+    under root and returns its path. Suites in `measured` get results (and `servers` a
+    servers.json); `failed` and `skipped` are recorded as such in metadata.json."""
     path = os.path.join(root, name)
     os.makedirs(path)
     results = [r for s in measured if s != "servers" for r in results_for(s)]
     if "sched" in measured:
         results += perturbation_twins()
-    suites = {s: {"status": "measured", "at": "2026-01-01T00:00:00+00:00"} for s in measured}
-    suites.update({s: {"status": "failed", "reason": "JMH exited with 1 (see log)"} for s in failed})
-    suites.update({s: {"status": "skipped", "reason": "not selected with --suites"} for s in skipped})
-    meta = {"format": 1, "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:10:00+00:00",
-            "status": "complete", "mode": "quick", "command": "synthetic", "git": {"commit": None, "dirty": None},
-            "environment": {"host": host, "kernel": f"Linux {kernel} x86_64",
-                            "cpu_model": "Synthetic CPU @ 2.00GHz", "cpus_online": 2, "virtualization": "none",
-                            "jdk": {"version": "25.0.3"}},
-            "warnings": ["synthetic run: invented numbers"], "jmh": {"version": "1.37", "suites": []},
+    count = lambda s: sum(1 for r in results if r["suite"] == s)
+    at = "2026-01-01T00:00:00Z"
+    suites = {s: {"status": "measured", "reason": None, "started": at, "finished": at, "benchmarks": count(s)}
+              for s in measured}
+    suites.update({s: {"status": "failed", "reason": "JMH exited with 1 (see log)", "started": at, "finished": at,
+                       "benchmarks": None} for s in failed})
+    suites.update({s: {"status": "skipped", "reason": "not selected with --suites", "started": None,
+                       "finished": None, "benchmarks": None} for s in skipped})
+    meta = {"format": "contextlab.metadata/2", "run": name, "started": at, "finished": "2026-01-01T00:10:00Z",
+            "status": "complete", "mode": "quick", "command": "scripts/lab run", "git": {"commit": None, "dirty": None},
+            "environment": dict(ENVIRONMENT, host=host, kernel=f"Linux {kernel} x86_64"),
+            "warnings": ["synthetic run: invented numbers"],
+            "jmh": {"version": "1.37", "fork_jvm_flags": ["--enable-native-access=ALL-UNNAMED"],
+                    "suites": [{"name": s, "include": f"io\\.contextlab\\.{s}\\.", "args": "-f 1"}
+                               for s in measured if s != "servers"]},
             "suites": suites, "benchmarks": len(results)}
     with open(os.path.join(path, "metadata.json"), "w") as f:
         json.dump(meta, f, indent=2)
     with open(os.path.join(path, "jmh.json"), "w") as f:
         json.dump(results, f, indent=2)
+    checks = []
+    if "syscalls" in measured:
+        checks.append(crosscheck("syscalls", "getppid", "io.contextlab.syscalls.SyscallLoops.getppid", {},
+                                 "primary", "ns/op", 88.0, 0.15, results))
+        checks.append(crosscheck("syscalls", "getppid, one thread", None, {}, "primary", "ns/op", 80.0, None, results))
+    if "stacks" in measured:
+        checks.append(crosscheck("stacks", "rss 16k", "io.contextlab.stacks.PthreadStacks.startTouchAndPark",
+                                 {"threads": "1000", "touchBytes": "16384"}, "rssBytesPerThread", "B/thread",
+                                 24000, 0.2, results))
     with open(os.path.join(path, "crosscheck.jsonl"), "w") as f:
-        if "syscalls" in measured:
-            f.write(json.dumps({"check": "getppid", "benchmark": "io.contextlab.syscalls.SyscallLoops.getppid",
-                                "reference": "C loop", "ns_per_op": 88.0, "tolerance": 0.15}) + "\n")
-        if "stacks" in measured:
-            f.write(json.dumps({"check": "rss 16k", "benchmark": "io.contextlab.stacks.PthreadStacks.startTouchAndPark",
-                                "params": {"threads": "1000", "touchBytes": "16384"}, "reference": "C program",
-                                "value": 24000, "unit": "B/thread", "metric": "rssBytesPerThread",
-                                "tolerance": 0.2}) + "\n")
+        f.writelines(json.dumps(c) + "\n" for c in checks)
     if "servers" in measured:
         with open(os.path.join(path, "servers.json"), "w") as f:
-            json.dump({"format": "contextlab.servers/1", "mode": "quick", "servers": [],
-                       "points": servers_records(), "ratio_to_nginx": None}, f, indent=2)
-    with open(os.path.join(path, "log"), "w") as f:
-        f.write("synthetic\n")
+            json.dump(servers_document(at), f, indent=2)
+    os.makedirs(os.path.join(path, "traces"))
+    with open(os.path.join(path, "traces", "trace.json"), "w") as f:
+        json.dump({"format": "contextlab.trace/1", "target_pid": 1, "command": ["synthetic"], "seconds": 1.0,
+                   "runqlen_sample_hz": 99, "probes": {}}, f, indent=2)
+    for log in ("log", "references.log"):
+        with open(os.path.join(path, log), "w") as f:
+            f.write("synthetic\n")
     return path

@@ -1,4 +1,6 @@
-"""The claims table: a row for every claim in claims.csv, verdicts by the stated rules."""
+"""The claims table: a row for every claim in claims.csv, verdicts by the stated rules; every
+benchmark and metric a claim names exists (a rename breaks this test, not a verdict)."""
+import json
 import os
 import sys
 import tempfile
@@ -6,9 +8,13 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.dirname(HERE), HERE]
-import claims  # noqa: E402
 import contextlab as lab  # noqa: E402
+from contextlab import claims  # noqa: E402
+import history  # noqa: E402
 import synthetic  # noqa: E402
+
+# Benchmarks or metrics the claims name that the 2026-11-22 run did not measure (name: why).
+NOT_MEASURED_ON_2026_11_22 = {}
 
 
 class ClaimsTest(unittest.TestCase):
@@ -68,6 +74,25 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(t["stack-not-returned"], claims.HOLDS)
         self.assertEqual(t["setjmp-no-syscall"], claims.HOLDS)
 
+    def test_a_claim_without_its_metric_is_not_measured_not_judged_on_another_quantity(self):
+        jmh = os.path.join(self.full, "jmh.json")
+        with open(jmh) as f:
+            original = json.load(f)
+        stripped = [dict(r, secondaryMetrics={k: v for k, v in r["secondaryMetrics"].items()
+                                              if k not in ("syscallsPerSwitch", "bytesPerVirtualThread")})
+                    for r in original]
+        try:
+            with open(jmh, "w") as f:
+                json.dump(stripped, f)
+            t = claims.table(lab.load([self.full])).set_index("id")
+        finally:
+            with open(jmh, "w") as f:
+                json.dump(original, f)
+        for cid, metric in (("swapcontext-enters-kernel", "syscallsPerSwitch"), ("setjmp-no-syscall", "syscallsPerSwitch"),
+                            ("vthread-many-coroutines", "bytesPerVirtualThread")):
+            self.assertEqual(t.loc[cid, "verdict"], claims.NOT, cid)
+            self.assertIn(metric, t.loc[cid, "detail"])
+
     def test_perturbation_twins_stay_out_of_the_claims(self):
         t = claims.table(lab.load([self.full])).set_index("id")
         self.assertAlmostEqual(t.loc["kernel-entry-10-cycles", "measured"], (90.0 - 0.3) * 2.0)
@@ -82,7 +107,7 @@ class ClaimsTest(unittest.TestCase):
         ev = claims.Evidence(lab.Run(self.full))
         ctl = claims.with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered"))
         self.assertEqual(sorted(ctl["x"]), [10, 100, 1000, 10000, 19900])  # n=max -> registeredFds
-        wait = claims.with_x(ev, ev.rows("epoll_wait"), "ready")
+        wait = claims.with_x(ev, ev.rows("epoll_wait"), "r")
         self.assertIn(10000, set(wait["x"]))  # r=all -> n
 
     def test_herd_wakeups_are_per_connection(self):
@@ -109,6 +134,51 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(t.loc["call-2ns", "verdict"], lab.NOT_MEASURED)
         self.assertIn("ZeroDivisionError", t.loc["call-2ns", "detail"])
         self.assertEqual(t.loc["cfs-log-m", "verdict"], claims.HOLDS)
+
+
+
+class NamesTest(unittest.TestCase):
+    """Every benchmark (or class) and secondary metric the claims and notebooks name exists in the
+    run committed on 2026-11-22 (taken from git history), or is listed as not measured there."""
+
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(history.legacy_run(), "jmh.json")) as f:
+            cls.jmh = json.load(f)
+        cls.benchmarks = {r["benchmark"] for r in cls.jmh}
+        cls.classes = {b.rsplit(".", 1)[0] for b in cls.benchmarks}
+
+    def test_every_named_benchmark_exists(self):
+        for what in claims.WIRING:
+            for name in claims.names(what):
+                if name in NOT_MEASURED_ON_2026_11_22:
+                    continue
+                self.assertTrue(name in self.benchmarks or name in self.classes,
+                                f"{what}: {name} is not a benchmark or class of the 2026-11-22 run (renamed?)")
+
+    def test_every_named_metric_exists_on_its_benchmarks(self):
+        for key, metric in claims.METRICS.items():
+            if metric in NOT_MEASURED_ON_2026_11_22:
+                continue
+            found = {r["benchmark"] for r in self.jmh
+                     if metric in {k.lstrip("\u00b7") for k in r.get("secondaryMetrics") or {}}}
+            self.assertTrue(found, f"{key}: no result of the 2026-11-22 run has the metric {metric} (renamed?)")
+
+    def test_every_named_parameter_exists(self):
+        params = {(r["benchmark"].rsplit(".", 1)[0].rsplit(".", 1)[1], p) for r in self.jmh for p in r.get("params") or {}}
+        named = dict(claims.TOUCHED)
+        for cls, p in list(named.items()) + list(claims.epoll.FDS.items()):
+            self.assertIn((cls, p), params)
+        for cls, p in (("RunQueueHandoff", "background"), ("RunQueueHandoff", "backgroundKind"),
+                       ("RunQueueHandoff", "placement"), ("ThunderingHerd", "k"), ("ThunderingHerd", "style"),
+                       ("EpollWaitLevel", "r"), ("EpollWaitLevel", "maxevents"), ("NopBatching", "n"),
+                       ("SmallReads", "source"), ("VirtualThreadFootprint", "depth")):
+            self.assertIn((cls, p), params)
+
+    def test_the_2026_11_22_verdicts_are_all_measured(self):
+        t = claims.table(lab.load([history.legacy_run()])).set_index("id")
+        missing = t[t["verdict"] == claims.NOT]
+        self.assertTrue(missing.empty, missing[["detail"]])
 
 
 if __name__ == "__main__":

@@ -10,13 +10,13 @@ int64_t cl_crossing_empty(void) {
     return 42;
 }
 
-JNIEXPORT jlong JNICALL Java_io_contextlab_natives_CrossingsJni_empty(JNIEnv *env, jclass cls) {
+JNIEXPORT jlong JNICALL Java_io_contextlab_syscalls_CrossingsJni_empty(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
     return 42;
 }
 
 /* glibc >= 2.25 no longer caches getpid: every call enters the kernel. */
-JNIEXPORT jint JNICALL Java_io_contextlab_natives_CrossingsJni_getpid(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_io_contextlab_syscalls_CrossingsJni_getpid(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
     return getpid();
 }

@@ -3,7 +3,9 @@
  * an epoll instance holding N registered eventfds (N = 1000 by default), the figure that
  * io.contextlab.epoll.EpollCtl.addDel measures through the native library. Written separately
  * from epoll.c on purpose: it shares no code with what it checks. Timed with clock_gettime
- * around rounds of calls; the median round is printed as a JSON line for crosscheck.jsonl.
+ * around rounds of calls; every round's figure is printed on one text line, which
+ * io.contextlab.lab.references.EpollReference reads (median):
+ *   epoll_ctl_add_del n=<N> pairs=<per round> ns/op: <round 1> <round 2> ...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +19,6 @@ static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv) {
@@ -55,10 +52,8 @@ int main(int argc, char **argv) {
         }
         if (r >= 0) per_op[r] = (now_ns() - t0) / iters;
     }
-    qsort(per_op, ROUNDS, sizeof per_op[0], cmp);
-    printf("{\"check\":\"epoll_ctl ADD+DEL, N=%d\",\"benchmark\":\"io.contextlab.epoll.EpollCtl.addDel\","
-           "\"params\":{\"n\":\"%d\"},\"reference\":\"C loop (crosscheck/epoll_ctl.c), median of %d rounds of %ld ADD+DEL pairs\","
-           "\"ns_per_op\":%.3f,\"min_ns_per_op\":%.3f,\"tolerance\":0.15}\n",
-           n, n, ROUNDS, iters, per_op[ROUNDS / 2], per_op[0]);
+    printf("epoll_ctl_add_del n=%d pairs=%ld ns/op:", n, iters);
+    for (int r = 0; r < ROUNDS; r++) printf(" %.3f", per_op[r]);
+    printf("\n");
     return 0;
 }

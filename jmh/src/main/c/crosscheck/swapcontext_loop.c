@@ -1,12 +1,15 @@
 /*
  * An independent swapcontext ping-pong for the switch suite's ucontext rung: the same two
  * contexts and the same loop as ucontext_switch.c, written again stand-alone and timed here with
- * clock_gettime (median of rounds). scripts/crosscheck/switches.sh runs it twice under
- * `perf stat -e syscalls:sys_enter_rt_sigprocmask` — once with n round trips, once with none —
- * so that perf, not our own counter, says how many rt_sigprocmask calls a switch makes.
+ * clock_gettime over rounds. io.contextlab.lab.references.SwitchesReference runs it alone for
+ * the time, and twice under `perf stat -e syscalls:sys_enter_rt_sigprocmask` — once with n round
+ * trips, once with none — so that perf, not our own counter, says how many rt_sigprocmask calls
+ * a switch makes.
  *
  *   swapcontext_loop <round trips per round>
- * prints: <ns per one-way switch, median> <total round trips performed>
+ * prints one text line, every round's figure (ns per one-way switch) and the round trips made in
+ * all, warm-up included (0 and no rounds when n is 0):
+ *   swapcontext round_trips=<total> ns/switch: <round 1> <round 2> ...
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,11 +35,6 @@ static double now_ns(void) {
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 100000;
     static char stack[STACK_BYTES] __attribute__((aligned(16)));
@@ -45,7 +43,7 @@ int main(int argc, char **argv) {
     coroutine.uc_stack.ss_size = sizeof stack;
     makecontext(&coroutine, pong, 0);
     if (n == 0) {  /* the baseline run for perf stat: start-up syscalls only */
-        printf("0 0\n");
+        printf("swapcontext round_trips=0 ns/switch:\n");
         return 0;
     }
     long total = 0;
@@ -58,8 +56,9 @@ int main(int argc, char **argv) {
         per_switch[r] = (now_ns() - t0) / (2.0 * n);
         total += n;
     }
-    qsort(per_switch, ROUNDS, sizeof per_switch[0], cmp);
     if (resumed != total) { fprintf(stderr, "swapcontext_loop: %ld resumes for %ld round trips\n", (long) resumed, total); return 1; }
-    printf("%.3f %ld\n", per_switch[ROUNDS / 2], total);
+    printf("swapcontext round_trips=%ld ns/switch:", total);
+    for (int r = 0; r < ROUNDS; r++) printf(" %.3f", per_switch[r]);
+    printf("\n");
     return 0;
 }

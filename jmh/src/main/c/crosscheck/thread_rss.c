@@ -2,8 +2,11 @@
  * An independent measurement of what a parked pthread costs in memory: this small process (not
  * a JVM) starts N threads with the default stack, each fills T bytes of a variable-length array
  * on its stack and waits at a barrier-like counter; the process's Rss (smaps_rollup) and minor
- * faults (getrusage) are read before and while they are parked. Median over rounds. Printed as
- * JSON lines for crosscheck.jsonl, against PthreadStacks.startTouchAndPark's secondary metrics.
+ * faults (getrusage) are read before and while they are parked, over several rounds. Every
+ * round's figure is printed on two text lines, which io.contextlab.lab.references.StacksReference
+ * reads (median) against PthreadStacks.startTouchAndPark's secondary metrics:
+ *   rss threads=<N> touch=<bytes> B/thread: <round 1> <round 2> ...
+ *   minor_faults threads=<N> touch=<bytes> faults/thread: <round 1> <round 2> ...
  *
  *   thread_rss [threads] [touch_bytes] [rounds]      defaults 1000 16384 7
  */
@@ -58,11 +61,6 @@ static void *parked_thread(void *arg) {
     return NULL;
 }
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     threads_wanted = argc > 1 ? atol(argv[1]) : 1000;
     touch_bytes = argc > 2 ? atol(argv[2]) : 16384;
@@ -90,19 +88,11 @@ int main(int argc, char **argv) {
         pthread_mutex_unlock(&lock);
         for (long i = 0; i < threads_wanted; i++) pthread_join(tids[i], NULL);
     }
-    qsort(rss, (size_t) rounds, sizeof rss[0], cmp);
-    qsort(faults, (size_t) rounds, sizeof faults[0], cmp);
-    const char *bench = "io.contextlab.stacks.PthreadStacks.startTouchAndPark";
-    printf("{\"check\":\"RSS per thread, %ld pthreads touching %ld B\",\"benchmark\":\"%s\","
-           "\"params\":{\"threads\":\"%ld\",\"touchBytes\":\"%ld\"},"
-           "\"reference\":\"stand-alone C process (crosscheck/thread_rss.c), smaps_rollup, median of %d rounds\","
-           "\"value\":%.1f,\"unit\":\"B/thread\",\"metric\":\"rssBytesPerThread\",\"tolerance\":0.2}\n",
-           threads_wanted, touch_bytes, bench, threads_wanted, touch_bytes, rounds, rss[rounds / 2]);
-    printf("{\"check\":\"minor faults per thread, %ld pthreads touching %ld B\",\"benchmark\":\"%s\","
-           "\"params\":{\"threads\":\"%ld\",\"touchBytes\":\"%ld\"},"
-           "\"reference\":\"stand-alone C process (crosscheck/thread_rss.c), getrusage, median of %d rounds\","
-           "\"value\":%.2f,\"unit\":\"faults/thread\",\"metric\":\"minorFaultsPerThread\",\"tolerance\":0.2}\n",
-           threads_wanted, touch_bytes, bench, threads_wanted, touch_bytes, rounds, faults[rounds / 2]);
+    printf("rss threads=%ld touch=%ld B/thread:", threads_wanted, touch_bytes);
+    for (int r = 0; r < rounds; r++) printf(" %.1f", rss[r]);
+    printf("\nminor_faults threads=%ld touch=%ld faults/thread:", threads_wanted, touch_bytes);
+    for (int r = 0; r < rounds; r++) printf(" %.3f", faults[r]);
+    printf("\n");
     free(tids);
     return 0;
 }

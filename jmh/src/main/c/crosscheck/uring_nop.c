@@ -3,8 +3,10 @@
  * (submit N, wait for N) per batch, the figure io.contextlab.uring.NopBatching.nopPerEnter
  * measures through liburing and the native library. Written on the raw system calls
  * (io_uring_setup, mmap of the rings, io_uring_enter) and sharing no code with uring.c, so it
- * also checks that liburing adds nothing of note. Timed with clock_gettime around rounds; the
- * median round per N is printed as a JSON line for crosscheck.jsonl.
+ * also checks that liburing adds nothing of note. Timed with clock_gettime around rounds; every
+ * round's figure per N is printed on one text line, which io.contextlab.lab.references.UringReference
+ * reads (median):
+ *   nop n=<N> nops=<per round> ns/op: <round 1> <round 2> ...
  *
  * Usage: uring_nop [ops per round] N...
  */
@@ -27,11 +29,6 @@ static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return (x > y) - (x < y);
 }
 
 static int setup(unsigned entries) {
@@ -92,11 +89,9 @@ int main(int argc, char **argv) {
                 if (batch(n) != 0) return 1;
             if (r >= 0) per_op[r] = (now_ns() - t0) / (double) done;
         }
-        qsort(per_op, ROUNDS, sizeof per_op[0], cmp);
-        printf("{\"check\":\"io_uring NOP, %u per io_uring_enter\",\"benchmark\":\"io.contextlab.uring.NopBatching.nopPerEnter\","
-               "\"params\":{\"n\":\"%u\"},\"reference\":\"raw-syscall C loop (crosscheck/uring_nop.c), median of %d rounds of %ld NOPs\","
-               "\"ns_per_op\":%.3f,\"min_ns_per_op\":%.3f,\"tolerance\":0.15}\n",
-               n, n, ROUNDS, done, per_op[ROUNDS / 2], per_op[0]);
+        printf("nop n=%u nops=%ld ns/op:", n, done);
+        for (int r = 0; r < ROUNDS; r++) printf(" %.3f", per_op[r]);
+        printf("\n");
     }
     return 0;
 }

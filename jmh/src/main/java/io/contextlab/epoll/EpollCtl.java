@@ -1,6 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,7 +54,7 @@ public class EpollCtl {
     @Param({"10", "100", "1000", "10000", "max"})
     public String n;
 
-    private Epoll.Set set;
+    private EpollSets.Set set;
 
     /** n as resolved in this JVM. JMH sums EVENTS counters over iterations: each raw value is n. */
     @State(Scope.Thread)
@@ -66,7 +65,7 @@ public class EpollCtl {
 
     @Setup(Level.Trial)
     public void open() {
-        set = Epoll.open(Epoll.resolveCount(n, 1, 8), 0, 1);
+        set = EpollSets.open(EpollSets.resolveCount(n, 1, 8), 0, 1);
     }
 
     @TearDown(Level.Trial)
@@ -78,20 +77,20 @@ public class EpollCtl {
     @OperationsPerInvocation(LOOP)
     public long baseline(Registered registered) {
         registered.registeredFds = set.n();
-        return Epoll.ctlBaseline(set, LOOP);
+        return EpollSets.ctlBaseline(set, LOOP);
     }
 
     @Benchmark
     @OperationsPerInvocation(LOOP)
     public long addDel(Registered registered) {
         registered.registeredFds = set.n();
-        return Epoll.ctlAddDel(set, LOOP);
+        return EpollSets.ctlAddDel(set, LOOP);
     }
 
     @Benchmark
     @OperationsPerInvocation(LOOP)
     public long mod(Registered registered) {
         registered.registeredFds = set.n();
-        return Epoll.ctlMod(set, LOOP);
+        return EpollSets.ctlMod(set, LOOP);
     }
 }

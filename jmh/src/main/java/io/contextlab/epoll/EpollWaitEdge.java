@@ -1,6 +1,6 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
+import io.contextlab.platform.libc.Epoll;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,24 +51,24 @@ public class EpollWaitEdge extends ReadyFds {
     /** The set-up edges are reported once, so that every op starts with nothing new. */
     @Override
     protected void afterReady() {
-        Epoll.waitRounds(set, 1, ready, max);
+        EpollSets.waitRounds(set, 1, ready, max);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long noNewEdge() {
-        return Epoll.waitOnce(set, ROUNDS, max);
+        return EpollSets.waitOnce(set, ROUNDS, max);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long edgeTriggered() {
-        return expectAtLeast(Epoll.waitEdges(set, ROUNDS, ready, max), "ET");
+        return expectAtLeast(EpollSets.waitEdges(set, ROUNDS, ready, max), "ET");
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long baselineEdgeWrites() {
-        return Epoll.writeRounds(set, ROUNDS, ready);
+        return EpollSets.writeRounds(set, ROUNDS, ready);
     }
 }

@@ -1,6 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,6 +43,6 @@ public class EpollWaitLevel extends ReadyFds {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long levelTriggered() {
-        return expectAtLeast(Epoll.waitRounds(set, ROUNDS, ready, max), "LT");
+        return expectAtLeast(EpollSets.waitRounds(set, ROUNDS, ready, max), "LT");
     }
 }

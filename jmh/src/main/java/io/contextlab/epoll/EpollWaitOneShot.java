@@ -1,6 +1,6 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
+import io.contextlab.platform.libc.Epoll;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,6 +42,6 @@ public class EpollWaitOneShot extends ReadyFds {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long oneShotRearmed() {
-        return expectAtLeast(Epoll.waitOneShot(set, ROUNDS, ready, max), "ONESHOT");
+        return expectAtLeast(EpollSets.waitOneShot(set, ROUNDS, ready, max), "ONESHOT");
     }
 }

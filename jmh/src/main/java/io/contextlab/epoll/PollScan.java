@@ -1,7 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
-import io.contextlab.natives.PollSelect;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,14 +46,14 @@ public class PollScan {
     public String n;
 
     private PollSelect.ScanSet scan;
-    private Epoll.Set epoll;
+    private EpollSets.Set epoll;
 
     @Setup(Level.Trial)
     public void open() {
-        int count = Epoll.resolveCount(n, 2, 8);
+        int count = EpollSets.resolveCount(n, 2, 8);
         scan = PollSelect.open(count);
-        epoll = Epoll.open(count, 0, 0);
-        Epoll.makeReady(epoll, 1);
+        epoll = EpollSets.open(count, 0, 0);
+        EpollSets.makeReady(epoll, 1);
     }
 
     @TearDown(Level.Trial)
@@ -73,6 +71,6 @@ public class PollScan {
     @Benchmark
     @OperationsPerInvocation(LOOP)
     public long epollWait() {
-        return Epoll.waitRounds(epoll, LOOP, 1, epoll.n());
+        return EpollSets.waitRounds(epoll, LOOP, 1, epoll.n());
     }
 }

@@ -1,6 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,7 +29,7 @@ public abstract class ReadyFds {
     @Param({"64", "all"})
     public String maxevents;
 
-    protected Epoll.Set set;
+    protected EpollSets.Set set;
     protected int ready;
     protected int max;
 
@@ -45,8 +44,8 @@ public abstract class ReadyFds {
     public void open() {
         ready = r.equals("all") ? registered : Integer.parseInt(r);
         max = maxevents.equals("all") ? registered : Integer.parseInt(maxevents);
-        set = Epoll.open(registered, registrationFlags(), spares());
-        Epoll.makeReady(set, ready);
+        set = EpollSets.open(registered, registrationFlags(), spares());
+        EpollSets.makeReady(set, ready);
         afterReady();
     }
 

@@ -1,7 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
-import io.contextlab.natives.PollSelect;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,14 +47,14 @@ public class SelectScan {
     public int fds;
 
     private PollSelect.ScanSet scan;
-    private Epoll.Set epoll;
+    private EpollSets.Set epoll;
 
     @Setup(Level.Trial)
     public void open() {
         // the select set first, so that it gets the lowest fd numbers
         scan = PollSelect.open(fds);
-        epoll = Epoll.open(fds, 0, 0);
-        Epoll.makeReady(epoll, 1);
+        epoll = EpollSets.open(fds, 0, 0);
+        EpollSets.makeReady(epoll, 1);
         PollSelect.selectRounds(scan, 1);  // fails here, clearly, if an fd is >= FD_SETSIZE
     }
 
@@ -87,6 +85,6 @@ public class SelectScan {
     @Benchmark
     @OperationsPerInvocation(LOOP)
     public long epollWait() {
-        return Epoll.waitRounds(epoll, LOOP, 1, epoll.n());
+        return EpollSets.waitRounds(epoll, LOOP, 1, epoll.n());
     }
 }

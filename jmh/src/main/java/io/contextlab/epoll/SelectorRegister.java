@@ -1,6 +1,6 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
+import io.contextlab.platform.libc.Rlimit;
 import java.io.IOException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
@@ -55,11 +55,11 @@ public class SelectorRegister {
     private Selector selector;
     private final List<Pipe> pipes = new ArrayList<>();
     private Pipe spare;
-    private Epoll.Set raw;
+    private EpollSets.Set raw;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        Epoll.raiseFdLimitToHard();
+        Rlimit.raiseFdLimitToHard();
         selector = Selector.open();
         for (int i = 0; i < channels; i++) {
             Pipe pipe = Pipe.open();
@@ -69,7 +69,7 @@ public class SelectorRegister {
         }
         spare = Pipe.open();
         spare.source().configureBlocking(false);
-        raw = Epoll.open(channels, 0, 1);
+        raw = EpollSets.open(channels, 0, 1);
     }
 
     @TearDown(Level.Trial)
@@ -95,6 +95,6 @@ public class SelectorRegister {
     @Benchmark
     @OperationsPerInvocation(LOOP)
     public long rawAddWaitDelWait() {
-        return Epoll.addWaitDelWait(raw, LOOP);
+        return EpollSets.addWaitDelWait(raw, LOOP);
     }
 }

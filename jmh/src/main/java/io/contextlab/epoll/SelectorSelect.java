@@ -1,6 +1,6 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Epoll;
+import io.contextlab.platform.libc.Rlimit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -65,13 +65,13 @@ public class SelectorSelect {
 
     private Selector selector;
     private final List<Pipe> pipes = new ArrayList<>();
-    private Epoll.Set raw;
+    private EpollSets.Set raw;
     private int ready;
     private long sink;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        Epoll.raiseFdLimitToHard();
+        Rlimit.raiseFdLimitToHard();
         ready = r.equals("all") ? channels : Integer.parseInt(r);
         selector = Selector.open();
         for (int i = 0; i < channels; i++) {
@@ -81,8 +81,8 @@ public class SelectorSelect {
             pipes.add(pipe);
         }
         for (int i = 0; i < ready; i++) pipes.get(i).sink().write(ByteBuffer.wrap(new byte[] {1}));
-        raw = Epoll.open(channels, 0, 0);
-        Epoll.makeReady(raw, ready);
+        raw = EpollSets.open(channels, 0, 0);
+        EpollSets.makeReady(raw, ready);
         if (selectNow() != ready) throw new IllegalStateException("the selector does not see " + ready + " ready pipes");
     }
 
@@ -116,6 +116,6 @@ public class SelectorSelect {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public long rawEpollWait() {
-        return Epoll.waitRounds(raw, ROUNDS, ready, channels);
+        return EpollSets.waitRounds(raw, ROUNDS, ready, channels);
     }
 }

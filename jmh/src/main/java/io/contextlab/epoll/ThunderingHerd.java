@@ -1,6 +1,5 @@
 package io.contextlab.epoll;
 
-import io.contextlab.natives.Herd;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,5 +1,6 @@
 package io.contextlab.natives;
 
+import io.contextlab.platform.libc.Libc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * libcontextlab.so, built from jmh/src/main/c by the Maven build and carried inside the jar.
  * It is copied out once per JVM (a jar entry cannot be dlopen'ed) and looked up through FFM;
- * the same file is also System.load'ed so that JNI entry points in it resolve.
+ * the same file is also System.load'ed so that JNI entry points in it resolve. The C library's
+ * own functions are bound by io.contextlab.platform.libc, not here.
  */
 public final class NativeLibrary {
     private static final String RESOURCE = "/native/libcontextlab.so";
@@ -42,14 +44,6 @@ public final class NativeLibrary {
                 .orElseThrow(() -> new UnsatisfiedLinkError(name + " is not in " + PATH + ": rebuild with scripts/lab build"));
     }
 
-    /** A downcall handle to a function of the C library itself (getpid, sched_setaffinity, ...). */
-    public static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        var linker = Linker.nativeLinker();
-        var symbol = linker.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError(name + " is not in the C library"));
-        return linker.downcallHandle(symbol, descriptor, options);
-    }
-
     private static Path extract() {
         if (!System.getProperty("os.name").equals("Linux") || !System.getProperty("os.arch").equals("amd64")) {
             throw new UnsatisfiedLinkError("ContextLab's native library is built for Linux x86-64 only, not "
@@ -72,8 +66,6 @@ public final class NativeLibrary {
 
     /** Rethrows what a downcall handle threw; they throw nothing but Errors in practice. */
     public static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+        return Libc.rethrow(t);
     }
 }

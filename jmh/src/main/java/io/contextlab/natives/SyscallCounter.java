@@ -26,7 +26,7 @@ public final class SyscallCounter {
 
     /**
      * Counts the syscalls of {@code loop(context, n)}, where loop is the address of a C function
-     * {@code int64_t loop(void *context, int64_t n)} (e.g. {@link Coroutines#pingPongSymbol}).
+     * {@code int64_t loop(void *context, int64_t n)} (e.g. {@link io.contextlab.switches.Coroutines#pingPongSymbol}).
      *
      * @throws UnsupportedOperationException with the reason and the fix when counting is impossible
      */

@@ -1,6 +1,6 @@
 package io.contextlab.sched;
 
-import io.contextlab.natives.Affinity;
+import io.contextlab.platform.libc.Affinity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,6 @@
 package io.contextlab.stacks;
 
 import io.contextlab.lab.FiguresProfiler;
-import io.contextlab.natives.Faults;
-import io.contextlab.natives.Stacks;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

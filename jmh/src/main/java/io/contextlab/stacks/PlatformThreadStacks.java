@@ -1,6 +1,5 @@
 package io.contextlab.stacks;
 
-import io.contextlab.natives.Stacks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,10 +1,7 @@
 package io.contextlab.stacks;
 
-import io.contextlab.natives.Stacks;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.contextlab.platform.proc.ProcFs;
+import java.util.Map;
 
 /**
  * What this process holds, read the way the kernel reports it: VmRSS and VmSize from
@@ -14,34 +11,17 @@ import java.nio.file.Path;
  * from getrusage(RUSAGE_SELF) and its thread count from /proc/self/status Threads.
  */
 public record ProcessMemory(long vmRssBytes, long rollupRssBytes, long vmSizeBytes, long minorFaults, int threads) {
-    private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path ROLLUP = Path.of("/proc/self/smaps_rollup");
-
     public static ProcessMemory now() {
-        long vmRss = -1, vmSize = -1, rollupRss = -1;
-        int threads = -1;
-        try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) vmRss = kibField(line);
-                else if (line.startsWith("VmSize:")) vmSize = kibField(line);
-                else if (line.startsWith("Threads:")) threads = Integer.parseInt(line.substring(8).trim());
-            }
-            for (String line : Files.readAllLines(ROLLUP)) {
-                if (line.startsWith("Rss:")) {
-                    rollupRss = kibField(line);
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self (is this Linux with /proc mounted?)", e);
-        }
-        return new ProcessMemory(vmRss, rollupRss, vmSize, Stacks.processMinorFaults(), threads);
+        Map<String, Long> status = ProcFs.status();
+        long rollupRss = ProcFs.smapsRollup().getOrDefault("Rss", -1L);
+        return new ProcessMemory(bytes(status.getOrDefault("VmRSS", -1L)), bytes(rollupRss),
+                bytes(status.getOrDefault("VmSize", -1L)), Stacks.processMinorFaults(),
+                status.getOrDefault("Threads", -1L).intValue());
     }
 
-    /** "VmRSS:     123456 kB" -> bytes. */
-    private static long kibField(String line) {
-        String[] words = line.trim().split("\\s+");
-        return Long.parseLong(words[1]) * 1024;
+    /** KiB -> bytes, -1 (absent) kept. */
+    private static long bytes(long kib) {
+        return kib < 0 ? -1 : kib * 1024;
     }
 
     /** This snapshot minus an earlier one, field by field. */

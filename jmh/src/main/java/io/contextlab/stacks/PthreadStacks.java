@@ -1,6 +1,5 @@
 package io.contextlab.stacks;
 
-import io.contextlab.natives.Stacks;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

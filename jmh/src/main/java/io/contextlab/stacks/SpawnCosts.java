@@ -1,8 +1,6 @@
 package io.contextlab.stacks;
 
-import io.contextlab.natives.Affinity;
-import io.contextlab.natives.Faults;
-import io.contextlab.natives.Spawn;
+import io.contextlab.platform.libc.Affinity;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the reference VM says (quick run, busy machine): fork+waitpid from this JVM costs ~4.5 ms,
  * and ~50 ms with 1 GiB more touched in the parent (~0.17 us per resident 4 KiB page: fork
  * write-protects and reference-counts every one of them, and the child's exit drops them
- * again), against ~130 us from the small C process of scripts/crosscheck/stacks.sh
- * ($RUN_DIR/spawn-small-process.txt); vfork stays at tens of us either way.
+ * again), against ~130 us from the small C process of io.contextlab.lab.references.StacksReference
+ * (an info row of crosscheck.jsonl); vfork stays at tens of us either way.
  *
  * Run: scripts/lab bench 'stacks.SpawnCosts'
  */

@@ -1,10 +1,9 @@
 package io.contextlab.switches;
 
 import io.contextlab.lab.FiguresProfiler;
-import io.contextlab.natives.Coroutines;
-import io.contextlab.natives.Coroutines.Stackful;
 import io.contextlab.natives.SyscallCounter;
 import io.contextlab.natives.Syscalls;
+import io.contextlab.switches.Coroutines.Stackful;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.contextlab.switches;
 
-import io.contextlab.natives.Affinity;
-import io.contextlab.natives.PingPong;
+import io.contextlab.platform.libc.Affinity;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Pinning: the benchmark thread is pinned to CPU 0 (Affinity, at trial setup); the partner thread
  * or process is pinned to CPU 0 (cpus=same) or CPU 1 (cpus=two) before its first instruction.
  * The pipe variants are the same protocol as `perf bench sched pipe` (4-byte write, then read):
- * scripts/crosscheck/switches.sh runs perf under the same pinning (pin_children) and compares.
+ * io.contextlab.lab.references.SwitchesReference runs perf under the same pinning (pin_children)
+ * and compares.
  *
  * Pitfalls avoided: the partner is started once per trial, so thread creation and fork (of a JVM:
  * page-table copy) are not measured; the loop is in C, so no Java->C crossing per pass.

@@ -1,6 +1,6 @@
 package io.contextlab.switches;
 
-import io.contextlab.natives.Affinity;
+import io.contextlab.platform.libc.Affinity;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,5 @@
 package io.contextlab.syscalls;
 
-import io.contextlab.natives.Crossings;
-import io.contextlab.natives.CrossingsJni;
-import io.contextlab.natives.CrossingsJnr;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

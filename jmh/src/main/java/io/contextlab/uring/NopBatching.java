@@ -1,9 +1,8 @@
 package io.contextlab.uring;
 
 import io.contextlab.lab.FiguresProfiler;
-import io.contextlab.natives.Affinity;
 import io.contextlab.natives.Syscalls;
-import io.contextlab.natives.Uring;
+import io.contextlab.platform.libc.Affinity;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,5 @@
 package io.contextlab.uring;
 
-import io.contextlab.natives.Uring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

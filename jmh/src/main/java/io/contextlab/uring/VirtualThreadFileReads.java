@@ -1,10 +1,9 @@
 package io.contextlab.uring;
 
-import io.contextlab.lab.FiguresProfiler;
-import io.contextlab.natives.Epoll;
-import io.contextlab.natives.Syscalls;
-import io.contextlab.natives.Uring;
 import com.sun.nio.file.ExtendedOpenOption;
+import io.contextlab.lab.FiguresProfiler;
+import io.contextlab.natives.Syscalls;
+import io.contextlab.platform.libc.Epoll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;

@@ -3,6 +3,7 @@ package io.contextlab.natives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contextlab.platform.proc.ProcFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,8 @@ import org.junit.jupiter.api.Test;
 class SyscallsTest {
 
     /** Field 4 of /proc/self/stat, read by the kernel's own accounting, not by a syscall we made. */
-    private static long parentPidFromProc() throws Exception {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
-        return Long.parseLong(afterComm.split(" ")[1]);
+    private static long parentPidFromProc() {
+        return ProcFs.stat().ppid();
     }
 
     @Test

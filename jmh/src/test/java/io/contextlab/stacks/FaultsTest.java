@@ -3,8 +3,6 @@ package io.contextlab.stacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.contextlab.natives.Faults;
-import io.contextlab.natives.Stacks;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package io.contextlab.stacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.contextlab.natives.Spawn;
 import org.junit.jupiter.api.Test;
 
 /** Every spawned context is reaped: no zombie child, no leaked thread. */

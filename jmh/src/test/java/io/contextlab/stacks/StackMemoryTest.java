@@ -3,7 +3,6 @@ package io.contextlab.stacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.contextlab.natives.Stacks;
 import org.junit.jupiter.api.Test;
 
 /** RSS follows what the threads touched, not what their stacks reserve. Behaviour, not timing. */

@@ -1,9 +1,10 @@
 package io.contextlab.servers;
 
+import io.contextlab.platform.proc.ProcFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,12 +101,7 @@ final class CpuAccount {
 
     /** {utime, stime, cutime, cstime} of a process, or zeros if it is gone. */
     private static long[] processTicks(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-        int close = stat.lastIndexOf(')');                 // comm may contain spaces and parentheses
-        if (close < 0) return new long[4];
-        String[] f = stat.substring(close + 2).split(" ");  // f[0] is field 3 (state)
-        if (f.length < 15) return new long[4];
-        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
+        return ProcFs.stat(pid).map(s -> new long[] {s.utime(), s.stime(), s.cutime(), s.cstime()}).orElse(new long[4]);
     }
 
     private static String read(Path p) {

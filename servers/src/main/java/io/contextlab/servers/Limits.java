@@ -1,23 +1,35 @@
 package io.contextlab.servers;
 
+import io.contextlab.platform.libc.Rlimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel limits a C10K sweep runs into, as this process sees them. The JVM raises its soft
- * RLIMIT_NOFILE to the hard limit at start (HotSpot's -XX:+MaxFDLimit, on by default on Linux),
- * and wrk and the servers, started from it, inherit that; the hard limit itself needs root.
+ * The kernel limits a C10K sweep runs into, as this process sees them. The driver raises its soft
+ * RLIMIT_NOFILE to the hard limit when it starts ({@link #raiseOpenFiles}; HotSpot's
+ * -XX:+MaxFDLimit does the same on Linux unless turned off), and wrk and the servers, started
+ * from it, inherit that; the hard limit itself needs root.
  */
 final class Limits {
     private Limits() {}
 
+    /** Raises the soft RLIMIT_NOFILE of this process to the hard one; returns the soft limit now. */
+    static long raiseOpenFiles() {
+        return unlimitedAsMax(Rlimit.raiseFdLimitToHard());
+    }
+
     static long openFilesSoft() {
-        return openFiles(0);
+        return unlimitedAsMax(Rlimit.fdLimit()[0]);
     }
 
     static long openFilesHard() {
-        return openFiles(1);
+        return unlimitedAsMax(Rlimit.fdLimit()[1]);
+    }
+
+    /** RLIM_INFINITY (all bits set: -1 as a Java long) reads as Long.MAX_VALUE, as "unlimited" did. */
+    private static long unlimitedAsMax(long limit) {
+        return limit < 0 ? Long.MAX_VALUE : limit;
     }
 
     /** {tasks that exist now, kernel.pid_max, kernel.threads-max}. */
@@ -36,16 +48,6 @@ final class Limits {
 
     static String loadavg() {
         return read(Path.of("/proc/loadavg"));
-    }
-
-    private static long openFiles(int column) {
-        for (String line : read(Path.of("/proc/self/limits")).split("\n")) {
-            if (line.startsWith("Max open files")) {
-                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-                return parse(f[column]);
-            }
-        }
-        return Long.MAX_VALUE;
     }
 
     private static long parse(String s) {

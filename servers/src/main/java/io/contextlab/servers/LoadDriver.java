@@ -121,8 +121,8 @@ final class LoadDriver {
                 reason = exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM";
             }
             servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
-                    command, port, status, reason, server.startupMillis, idle.fds(), idle.threads(), idle.rssKb(),
-                    exit, stopMs));
+                    recorded(command), port, status, reason, server.startupMillis, idle.fds(), idle.threads(),
+                    idle.rssKb(), exit, stopMs));
         } catch (IOException e) {
             log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
             for (Settings.Load load : s.loads()) {
@@ -131,8 +131,13 @@ final class LoadDriver {
                 }
             }
             servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
-                    command, port, "failed", e.getMessage(), server.startupMillis, null, null, null, null, null));
+                    recorded(command), port, "failed", e.getMessage(), server.startupMillis, null, null, null, null, null));
         }
+    }
+
+    /** The command as servers.json records it, without this machine's directories. */
+    private List<String> recorded(List<String> command) {
+        return ServersReport.portable(command, s.out().toAbsolutePath().getParent());
     }
 
     private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
@@ -266,7 +271,6 @@ final class LoadDriver {
     private Map<String, Object> environment() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpus", Runtime.getRuntime().availableProcessors());
-        m.put("java", s.java());
         m.put("java_version", System.getProperty("java.version"));
         m.put("wrk", Wrk.version());
         m.put("nginx", NginxReference.version());

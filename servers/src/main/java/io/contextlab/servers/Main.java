@@ -83,6 +83,9 @@ public final class Main {
     }
 
     private static void drive(String[] args) throws IOException, InterruptedException {
+        // Before anything is started: wrk and the servers inherit this process's limit, and
+        // servers.json records the one it got (environment.nofile_soft).
+        Limits.raiseOpenFiles();
         boolean full = false;
         String models = null, concurrency = null, closeConcurrency = null, out = null, logDir = null, nativeDir = null, jar = null;
         Double duration = null, warmup = null;

@@ -1,11 +1,13 @@
 package io.contextlab.servers;
 
+import io.contextlab.platform.proc.ProcFs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a server costs the kernel, read from /proc for the server process and every descendant
@@ -31,12 +33,12 @@ final class ProcessTree {
         int processes = 0, threads = 0, fds = 0, sockets = 0;
         long rss = 0, vol = 0, invol = 0;
         for (long pid : pids) {
-            Path proc = Path.of("/proc", Long.toString(pid));
-            List<String> status = lines(proc.resolve("status"));
+            Path proc = ProcFs.dir(pid);
+            Map<String, Long> status = ProcFs.status(pid);
             if (status.isEmpty()) continue;                   // exited meanwhile
             processes++;
-            threads += (int) field(status, "Threads:");
-            rss += field(status, "VmRSS:");
+            threads += status.getOrDefault("Threads", 0L).intValue();
+            rss += status.getOrDefault("VmRSS", 0L);
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc.resolve("fd"))) {
                 for (Path fd : entries) {
                     fds++;
@@ -47,9 +49,9 @@ final class ProcessTree {
             }
             try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
                 for (Path task : tasks) {
-                    List<String> ts = lines(task.resolve("status"));
-                    vol += field(ts, "voluntary_ctxt_switches:");
-                    invol += field(ts, "nonvoluntary_ctxt_switches:");
+                    Map<String, Long> ts = ProcFs.fields(task.resolve("status"));
+                    vol += ts.getOrDefault("voluntary_ctxt_switches", 0L);
+                    invol += ts.getOrDefault("nonvoluntary_ctxt_switches", 0L);
                 }
             } catch (IOException exited) {
                 // the process ended while we read it
@@ -66,7 +68,7 @@ final class ProcessTree {
     static long pssKb(long root) {
         long pss = 0;
         for (long pid : tree(root)) {
-            pss += field(lines(Path.of("/proc", Long.toString(pid), "smaps_rollup")), "Pss:");
+            pss += ProcFs.smapsRollup(pid).getOrDefault("Pss", 0L);
         }
         return pss;
     }
@@ -81,7 +83,7 @@ final class ProcessTree {
         java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
             for (Path proc : procs) {
-                long ppid = ppid(proc.resolve("stat"));
+                long ppid = ProcFs.stat(Long.parseLong(proc.getFileName().toString())).map(ProcFs.Stat::ppid).orElse(-1L);
                 if (ppid > 0) {
                     children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(proc.getFileName().toString()));
                 }
@@ -103,48 +105,11 @@ final class ProcessTree {
         return true;
     }
 
-    /** Field 4 of /proc/<pid>/stat (after the parenthesised command name), or -1. */
-    private static long ppid(Path stat) {
-        try (var in = Files.newInputStream(stat)) {
-            String text = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.US_ASCII);
-            int close = text.lastIndexOf(')');
-            if (close < 0 || close + 4 >= text.length()) return -1;
-            String[] f = text.substring(close + 2).split(" ", 3);   // state, ppid, rest
-            return Long.parseLong(f[1]);
-        } catch (IOException | RuntimeException gone) {
-            return -1;
-        }
-    }
-
     private static boolean isSocket(Path fd) {
         try {
             return Files.readSymbolicLink(fd).toString().startsWith("socket:");
         } catch (IOException | RuntimeException closed) {
             return false;
         }
-    }
-
-    private static List<String> lines(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException | RuntimeException gone) {
-            return List.of();
-        }
-    }
-
-    /** The first number after {@code key} in /proc's "Key:   123 kB" lines, or 0. */
-    static long field(List<String> lines, String key) {
-        for (String line : lines) {
-            if (line.startsWith(key)) {
-                String rest = line.substring(key.length()).trim();
-                int sp = rest.indexOf(' ');
-                try {
-                    return Long.parseLong(sp < 0 ? rest : rest.substring(0, sp));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.contextlab.servers;
 
+import io.contextlab.platform.JvmFlags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A model running as its own process, as the load driver needs it: Java models in a fresh JVM
@@ -18,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * every server.
  */
 final class ServerProcess implements AutoCloseable {
+    /** A bounded heap on a shared machine and a plain collector, nothing tuned. */
+    static final List<String> HEAP_AND_GC = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC");
+
     /**
-     * JVM options of the Java models: a bounded heap on a shared machine, nothing tuned; the
-     * access the State Threads models need (FFM downcalls, jdk.internal.vm.Continuation), which
-     * changes nothing for the others.
+     * JVM options of the Java models: HEAP_AND_GC, then the project's JVM flags (JvmFlags: the
+     * access the State Threads models need, FFM downcalls and jdk.internal.vm.Continuation, which
+     * changes nothing for the others).
      */
-    static final List<String> JAVA_OPTIONS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseParallelGC",
-            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED");
+    static final List<String> JAVA_OPTIONS = Stream.concat(HEAP_AND_GC.stream(), JvmFlags.ALL.stream()).toList();
 
     final Process process;
     final long startupMillis;
@@ -74,11 +78,11 @@ final class ServerProcess implements AutoCloseable {
                 return new ServerProcess(p, (System.nanoTime() - t0) / 1_000_000);
             }
             if (!p.isAlive()) {
-                throw new IOException(model.id() + " exited with " + p.exitValue() + " before serving (see " + log + ")");
+                throw new IOException(model.id() + " exited with " + p.exitValue() + " before serving (see " + log.getFileName() + ")");
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new IOException(model.id() + " did not answer on port " + port + " within 20 s (see " + log + ")");
+                throw new IOException(model.id() + " did not answer on port " + port + " within 20 s (see " + log.getFileName() + ")");
             }
             try {
                 Thread.sleep(50);

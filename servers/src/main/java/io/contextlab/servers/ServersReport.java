@@ -3,9 +3,9 @@ package io.contextlab.servers;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.contextlab.platform.Json;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +66,29 @@ final class ServersReport {
                 .create();
     }
 
+    /** Writes servers.json atomically (platform's Json, with this record's snake_case names). */
     static void write(Report r, Path out) throws IOException {
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        Files.writeString(tmp, gson().toJson(r) + "\n");
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Json.writeText(out, gson().toJson(r) + "\n");
+    }
+
+    /**
+     * A command as servers.json records it: no directory of this machine. An argument that is an
+     * absolute path inside the run directory becomes relative to it (servers-logs/nginx/nginx.conf),
+     * any other absolute path its file name (java, servers.jar, fork_server, nginx).
+     */
+    static List<String> portable(List<String> command, Path runDir) {
+        Path base = runDir.toAbsolutePath().normalize();
+        List<String> out = new ArrayList<>(command.size());
+        for (String arg : command) {
+            if (!arg.startsWith("/")) {
+                out.add(arg);
+                continue;
+            }
+            Path p = Path.of(arg).normalize();
+            if (p.startsWith(base) && !p.equals(base)) out.add(base.relativize(p).toString());
+            else out.add(p.getFileName() == null ? arg : p.getFileName().toString());
+        }
+        return out;
     }
 
     /**

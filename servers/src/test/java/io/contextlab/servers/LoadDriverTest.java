@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.contextlab.platform.SchemaCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies, a
  * point the descriptor limit cannot hold and one Connection: close point, 1 s each. Checks the shape of servers.json that
  * the notebooks read (every model × concurrency present, skipped points with a reason, the ratio
- * record), never a number.
+ * record) and that it validates against datasets/schema/servers.v1.schema.json, never a number.
  */
 class LoadDriverTest {
     @Test
@@ -36,7 +37,10 @@ class LoadDriverTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ServersReport.Report report = new LoadDriver(s, new PrintStream(log, true)).run();
 
-        JsonObject json = ServersReport.gson().fromJson(Files.readString(dir.resolve("servers.json")), JsonObject.class);
+        String written = Files.readString(dir.resolve("servers.json"));
+        SchemaCheck.assertValid("servers.v1", written);
+        assertFalse(written.contains("\"/"), "an absolute path of this machine in servers.json:\n" + written);
+        JsonObject json = ServersReport.gson().fromJson(written, JsonObject.class);
         assertEquals(ServersReport.FORMAT, json.get("format").getAsString());
         assertEquals(12, json.getAsJsonArray("points").size(), log.toString());
         for (JsonElement e : json.getAsJsonArray("points")) {

@@ -1,12 +1,12 @@
 package io.contextlab.st;
 
-import io.contextlab.st.libc.Epoll;
-import io.contextlab.st.libc.Sockets;
+import io.contextlab.platform.libc.Epoll;
+import io.contextlab.platform.libc.Sockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.SocketTimeoutException;
 
 /**
  * State Threads' st_netfd: a non-blocking TCP socket whose accept, connect, read and write look

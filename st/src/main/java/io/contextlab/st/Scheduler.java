@@ -1,7 +1,7 @@
 package io.contextlab.st;
 
-import io.contextlab.st.libc.Epoll;
-import io.contextlab.st.libc.Sockets;
+import io.contextlab.platform.libc.Epoll;
+import io.contextlab.platform.libc.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.contextlab.tracing;
 
-import com.google.gson.GsonBuilder;
+import io.contextlab.platform.Json;
 import io.contextlab.tracing.probes.Cswitch;
 import io.contextlab.tracing.probes.Faults;
 import io.contextlab.tracing.probes.Probe;
@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
  * its pid): the probes attach to that pid before the command's first instruction, then SIGCONT.
  */
 public final class TraceSession {
+    /** The record traces/trace.json holds (datasets/schema/trace.v1.schema.json). */
+    public static final String FORMAT = "contextlab.trace/1";
     static final List<String> ALL_PROBES = List.of("runqlen", "runqlat", "cswitch", "syscalls", "faults", "wakeups");
     private static final int SIGCONT = 18;
 
@@ -59,7 +61,7 @@ public final class TraceSession {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals("--check")) {
-            System.out.println(new com.google.gson.Gson().toJson(check()));
+            System.out.println(Json.toJson(check()));
             return;
         }
         TraceSession session;
@@ -85,10 +87,10 @@ public final class TraceSession {
     }
 
     /**
-     * `lab trace --check`: one JSON object saying whether tracing works here and why not, for
-     * the run metadata (scripts/doctor.py) to record beside each run.
+     * Whether tracing works here and why not: `lab trace --check` prints it, and
+     * io.contextlab.lab.env.Environment records it (in its own JVM) beside each run.
      */
-    static Map<String, Object> check() {
+    public static Map<String, Object> check() {
         Map<String, Object> out = new LinkedHashMap<>();
         String reason = TracingSupport.unavailableReason();
         out.put("available", reason == null);
@@ -204,6 +206,14 @@ public final class TraceSession {
         throw new IllegalStateException("the command's shell (pid " + pid + ") did not stop itself within 2 s");
     }
 
+    /** The command as recorded: its program by name, not by this machine's path to it. */
+    static List<String> shown(List<String> command) {
+        if (command.isEmpty()) return command;
+        List<String> out = new ArrayList<>(command);
+        out.set(0, Path.of(command.get(0)).getFileName().toString());
+        return out;
+    }
+
     private void report(List<Probe> probes, int target, double seconds, PrintStream ps) {
         ps.printf("%n== lab trace: pid %d (its threads, not its children), %.2f s%s ==%n", target, seconds,
                 probeNames.contains("runqlen") ? "; runqlen: every CPU, every process" : "");
@@ -217,9 +227,9 @@ public final class TraceSession {
         Path traces = out.resolve("traces");
         Files.createDirectories(traces);
         Map<String, Object> all = new LinkedHashMap<>();
-        all.put("format", 1);
+        all.put("format", FORMAT);
         all.put("target_pid", target);
-        all.put("command", command);
+        all.put("command", shown(command));
         all.put("seconds", seconds);
         all.put("runqlen_sample_hz", sampleHz);
         Map<String, Object> readings = new LinkedHashMap<>();
@@ -231,7 +241,7 @@ public final class TraceSession {
             Files.writeString(traces.resolve(p.name() + ".csv"), csv);
         }
         all.put("probes", readings);
-        Files.writeString(traces.resolve("trace.json"), new GsonBuilder().setPrettyPrinting().create().toJson(all) + "\n");
+        Json.write(traces.resolve("trace.json"), all);
         System.err.println("lab trace: wrote " + traces);
     }
 }

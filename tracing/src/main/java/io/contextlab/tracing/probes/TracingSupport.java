@@ -1,7 +1,11 @@
 package io.contextlab.tracing.probes;
 
-import io.contextlab.tracing.libbpf.Libbpf;
+import static io.contextlab.platform.proc.ProcFs.CAP_BPF;
+import static io.contextlab.platform.proc.ProcFs.CAP_PERFMON;
+import static io.contextlab.platform.proc.ProcFs.CAP_SYS_ADMIN;
 
+import io.contextlab.platform.proc.ProcFs;
+import io.contextlab.tracing.libbpf.Libbpf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +22,6 @@ import java.util.Map;
  */
 public final class TracingSupport {
     private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
-    private static final int CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39;
     private static final Map<String, Path> EXTRACTED = new HashMap<>();
     private static Path dir;
 
@@ -51,17 +54,10 @@ public final class TracingSupport {
 
     static boolean privileged() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
-                    return bpf || (caps & (1L << CAP_SYS_ADMIN)) != 0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through: assume not
+            return ProcFs.hasCapability(CAP_BPF) && ProcFs.hasCapability(CAP_PERFMON) || ProcFs.hasCapability(CAP_SYS_ADMIN);
+        } catch (RuntimeException e) {
+            return false;   // no /proc, or no CapEff line: assume not
         }
-        return false;
     }
 
     /** Whether this build carries the probe's object (bpf/<name>.bpf.o in the jar). */

@@ -1,0 +1,165 @@
+package io.contextlab.lab.references;
+
+import io.contextlab.lab.env.Commands;
+import io.contextlab.lab.references.CrossCheck.Outside;
+import io.contextlab.lab.references.CrossCheck.Reference;
+import io.contextlab.lab.references.CrossCheck.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The switch suite's outside references.
+ *
+ * <p>{@code perf bench sched pipe} (perf's own pipe ping-pong, processes by default, threads with
+ * -T) under the same pinning as NativePingPong's pipe variants, median of 3 runs, held to 15 %.
+ * Same CPU: {@code taskset -c 0} (both tasks on CPU 0, like cpus=same). Two CPUs: perf's first
+ * task on CPU 0 and the task it creates on CPU 1, like cpus=two; taskset cannot express that (it
+ * gives every task the same set), so pin_children (jmh/src/main/c/crosscheck/pin_children.c)
+ * pins each new task before it runs. Units: perf reports usecs/op where one op is a round trip;
+ * the JMH benchmark reports ns per one-way pass, so ns/op = usecs/op * 1000 / 2.
+ *
+ * <p>The ucontext rung outside JMH: swapcontext_loop (swapcontext_loop.c) timed by itself against
+ * NativeCoroutines.ucontextSwapcontext; and its rt_sigprocmask calls counted by {@code perf stat}
+ * on the syscall tracepoint (a run with n round trips minus a run with none) against the
+ * rtSigprocmaskPerSwitch metric. The time comes from a run without perf: an enabled syscall
+ * tracepoint slows every syscall.
+ */
+public final class SwitchesReference implements OutsideReference {
+    static final String SUITE = "switches";
+    static final int ROUNDS = 3;
+    static final String ROUND_TRIPS = "100000";
+    static final String EVENT = "syscalls:sys_enter_rt_sigprocmask";
+    private static final String PING_PONG = "io.contextlab.switches.NativePingPong.pingPong";
+    private static final String UCONTEXT = "io.contextlab.switches.NativeCoroutines.ucontextSwapcontext";
+    private static final Duration PERF_TIMEOUT = Duration.ofSeconds(60);
+
+    @Override
+    public List<CrossCheck> run(ReferenceContext context) {
+        List<Outside> outside = new ArrayList<>();
+        Optional<Path> perf = Commands.onPath("perf");
+        if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
+        perf.ifPresent(p -> outside.addAll(pipes(context, p.toString())));
+        context.builtProgram(SUITE, "swapcontext_loop").ifPresent(loop -> {
+            context.run(SUITE, Duration.ofMinutes(2), List.of(loop.toString(), ROUND_TRIPS))
+                    .ifPresent(out -> outside.addAll(context.read(SUITE, "swapcontext_loop", out.stdout(),
+                            text -> List.of(parseSwapcontext(text)))));
+            perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
+        });
+        return CrossCheck.joinAll(SUITE, outside, context);
+    }
+
+    /** The four perf bench sched pipe checks: processes and threads, on one CPU and on two. */
+    private static List<Outside> pipes(ReferenceContext context, String perf) {
+        List<Outside> out = new ArrayList<>();
+        // Same-CPU round trips take microseconds, cross-CPU ones tens of microseconds: loop counts
+        // keep each perf run near 0.1 s.
+        Optional<Path> taskset = Commands.onPath("taskset");
+        if (taskset.isEmpty()) {
+            context.say(SUITE, "taskset not found (Debian package util-linux): no same-CPU perf bench rows");
+        } else {
+            String t = taskset.get().toString();
+            pipe(context, "perf bench sched pipe, processes, same CPU", "PIPE_PROCESSES", "same",
+                    List.of(t, "-c", "0", perf, "bench", "sched", "pipe", "-l", "20000")).ifPresent(out::add);
+            pipe(context, "perf bench sched pipe -T, threads, same CPU", "PIPE_THREADS", "same",
+                    List.of(t, "-c", "0", perf, "bench", "sched", "pipe", "-T", "-l", "20000")).ifPresent(out::add);
+        }
+        context.builtProgram(SUITE, "pin_children").ifPresent(pin -> {
+            String p = pin.toString();
+            pipe(context, "perf bench sched pipe, processes, CPUs 0 and 1", "PIPE_PROCESSES", "two",
+                    List.of(p, "0", "1", "--", perf, "bench", "sched", "pipe", "-l", "2000")).ifPresent(out::add);
+            pipe(context, "perf bench sched pipe -T, threads, CPUs 0 and 1", "PIPE_THREADS", "two",
+                    List.of(p, "0", "0,1", "--", perf, "bench", "sched", "pipe", "-T", "-l", "2000")).ifPresent(out::add);
+        });
+        return out;
+    }
+
+    /** ROUNDS runs of a perf bench sched pipe command; empty (after one line) when one gives no usecs/op. */
+    private static Optional<Outside> pipe(ReferenceContext context, String check, String kind, String cpus, List<String> command) {
+        List<Double> nsPerPass = new ArrayList<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            Optional<Commands.Output> out = context.run(SUITE, PERF_TIMEOUT, command);
+            if (out.isEmpty()) return Optional.empty();
+            OptionalDouble usecs = context.read(SUITE, "perf bench sched pipe", out.get().stdout(), text -> {
+                OptionalDouble u = usecsPerOp(text);
+                return u.isPresent() ? List.of(u.getAsDouble()) : List.<Double>of();
+            }).stream().mapToDouble(Double::doubleValue).findFirst();
+            if (usecs.isEmpty()) {
+                context.say(SUITE, "no usecs/op from " + ReferenceContext.shown(command) + ": no row");
+                return Optional.empty();
+            }
+            nsPerPass.add(usecs.getAsDouble() * 1000 / 2);
+        }
+        return Optional.of(pipeCheck(check, kind, cpus, ReferenceContext.shown(command), nsPerPass));
+    }
+
+    static Outside pipeCheck(String check, String kind, String cpus, String command, List<Double> nsPerPass) {
+        Spec spec = new Spec(check, PING_PONG, Map.of("cpus", cpus, "kind", kind), CrossCheck.PRIMARY, "ns/op", 0.15);
+        return new Outside(spec, new Reference(command, "median of " + nsPerPass.size()
+                + " runs; perf's usecs/op is a round trip, * 1000 / 2 = ns per one-way pass",
+                ProgramOutput.median(nsPerPass), nsPerPass));
+    }
+
+    /** The "usecs/op" figure of perf bench sched pipe's output. */
+    static OptionalDouble usecsPerOp(String perfOutput) {
+        for (String line : perfOutput.split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 2 && f[1].equals("usecs/op")) return OptionalDouble.of(Double.parseDouble(f[0]));
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** swapcontext_loop's line: ns per one-way switch, against the benchmark's ns/op (one op = one switch). */
+    static Outside parseSwapcontext(String stdout) {
+        ProgramOutput line = ProgramOutput.parse(stdout).getFirst();
+        Spec spec = new Spec("swapcontext stand-alone C loop", UCONTEXT, Map.of(), CrossCheck.PRIMARY, "ns/op", 0.15);
+        return new Outside(spec, new Reference("swapcontext_loop " + ROUND_TRIPS, "median of " + line.samples().size()
+                + " rounds of " + ROUND_TRIPS + " round trips, ns per one-way switch", line.median(), line.samples()));
+    }
+
+    /** perf stat's count of rt_sigprocmask calls per switch, from a run with ROUND_TRIPS and one with none. */
+    private static Optional<Outside> sigprocmaskPerSwitch(ReferenceContext context, String perf, String loop) {
+        Optional<Commands.Output> with = context.run(SUITE, Duration.ofMinutes(2), List.of(perf, "stat", "-x,", "-e", EVENT, loop, ROUND_TRIPS));
+        Optional<Commands.Output> without = with.isEmpty() ? Optional.empty()
+                : context.run(SUITE, Duration.ofMinutes(1), List.of(perf, "stat", "-x,", "-e", EVENT, loop, "0"));
+        OptionalLong a = with.map(o -> eventCount(o.stderr())).orElse(OptionalLong.empty());
+        OptionalLong b = without.map(o -> eventCount(o.stderr())).orElse(OptionalLong.empty());
+        long roundTrips = with.map(o -> context.read(SUITE, "swapcontext_loop", o.stdout(),
+                text -> List.of(Long.parseLong(ProgramOutput.parse(text).getFirst().setting("round_trips")))))
+                .flatMap(l -> l.stream().findFirst()).orElse(0L);
+        if (a.isEmpty() || b.isEmpty() || roundTrips <= 0) {
+            context.say(SUITE, "perf stat could not count " + EVENT + " (tracefs mounted? root or CAP_PERFMON?): no rt_sigprocmask row");
+            return Optional.empty();
+        }
+        return Optional.of(sigprocmaskCheck(a.getAsLong(), b.getAsLong(), roundTrips));
+    }
+
+    static Outside sigprocmaskCheck(long withLoop, long withoutLoop, long roundTrips) {
+        Spec spec = new Spec("rt_sigprocmask per swapcontext, perf stat", UCONTEXT, Map.of(), "rtSigprocmaskPerSwitch",
+                "syscalls/switch", 0.15);
+        double perSwitch = (double) (withLoop - withoutLoop) / (2 * roundTrips);
+        return new Outside(spec, new Reference("perf stat -x, -e " + EVENT + " swapcontext_loop " + ROUND_TRIPS + " (and 0)",
+                "(" + withLoop + " - " + withoutLoop + ") calls / " + 2 * roundTrips + " switches", perSwitch, List.of()));
+    }
+
+    /** The count of EVENT in perf stat -x, output ("count,unit,event,..."); empty when not counted. */
+    static OptionalLong eventCount(String perfStat) {
+        for (String line : perfStat.split("\n")) {
+            String[] f = line.split(",", -1);
+            if (f.length >= 3 && f[2].equals(EVENT)) {
+                try {
+                    return OptionalLong.of(Long.parseLong(f[0].strip()));
+                } catch (NumberFormatException e) {
+                    return OptionalLong.empty();  // "<not counted>", "<not supported>"
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+}

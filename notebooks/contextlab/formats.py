@@ -1,0 +1,166 @@
+"""The one place that knows a run's record formats and the versions this code reads.
+
+Every record but jmh.json names its format (`"format": "contextlab.<record>/<N>"`) and is checked
+against `datasets/schema/<record>.v<N>.schema.json` (JSON Schema 2020-12, python3-jsonschema)
+when that file exists. A record of a format or version not listed in READS is refused with one
+line naming the file, its format and the versions read here. The run format written before
+contextlab.metadata/2 (metadata `"format": 1`) is read by contextlab.legacy, which converts its
+records in memory into the shapes below.
+"""
+import json
+import os
+import re
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCHEMA_DIR = os.path.join(REPO, "datasets", "schema")
+
+METADATA = "contextlab.metadata/2"
+CROSSCHECK = "contextlab.crosscheck/1"
+SERVERS = "contextlab.servers/1"
+TRACE = "contextlab.trace/1"
+SUITES = "contextlab.suites/1"
+LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
+
+# record -> the formats this code reads (the current one first)
+READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK,), "servers": (SERVERS,),
+         "trace": (TRACE,), "suites": (SUITES,)}
+
+NO_SCHEMA = "no schema"
+VALID = "valid"
+
+
+class FormatError(ValueError):
+    """A record this code cannot read; str() is the one line to show the user."""
+
+
+def describe_versions(record):
+    return ", ".join(f"{v} (legacy)" if isinstance(v, int) else v for v in READS[record])
+
+
+def refuse(path, record, found):
+    shown = "none" if found is None else json.dumps(found)
+    raise FormatError(f"{path}: {record} record of format {shown}; this code reads {describe_versions(record)}"
+                      " (update ContextLab to read it)")
+
+
+def format_of(record, data, path):
+    """The record's `format`, refused unless it is one of READS[record]."""
+    found = data.get("format") if isinstance(data, dict) else None
+    if found not in READS[record]:
+        refuse(path, record, found)
+    return found
+
+
+def schema_path(fmt, schema_dir=None):
+    """contextlab.crosscheck/1 -> <schema dir>/crosscheck.v1.schema.json"""
+    record, version = fmt.split(".", 1)[1].split("/")
+    return os.path.join(schema_dir or SCHEMA_DIR, f"{record}.v{version}.schema.json")
+
+
+_validators = {}
+
+
+def validate(data, fmt, path, schema_dir=None):
+    """VALID, or NO_SCHEMA when the schema file does not exist; an invalid record raises FormatError."""
+    spath = schema_path(fmt, schema_dir)
+    if not os.path.isfile(spath):
+        return NO_SCHEMA
+    validator = _validators.get(spath)
+    if validator is None:
+        from jsonschema import Draft202012Validator
+        with open(spath) as f:
+            schema = json.load(f)
+        # The schemas' "$id" is a name (contextlab.<record>/<N>), not a URI: Debian's python3-jsonschema
+        # (4.10) would join their "#/$defs/…" references with it into an address it cannot open.
+        schema.pop("$id", None)
+        validator = _validators[spath] = Draft202012Validator(schema)
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise FormatError(f"{path}: not a valid {fmt} record at {where}: {error.message}")
+    return VALID
+
+
+def read_json(path):
+    with open(path) as f:
+        try:
+            return json.load(f)
+        except json.JSONDecodeError as e:
+            raise FormatError(f"{path}: not JSON ({e})") from None
+
+
+def read_lines(path):
+    """JSON Lines: one object per non-empty line."""
+    out = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise FormatError(f"{path}:{n}: not JSON ({e})") from None
+    return out
+
+
+def read_record(record, path, schema_dir=None):
+    """A current-format record (metadata, servers, trace, suites), checked; (data, check result)."""
+    data = read_json(path)
+    fmt = format_of(record, data, path)
+    if isinstance(fmt, int):
+        refuse(path, record, fmt)  # legacy records are read through contextlab.legacy, never here
+    return data, validate(data, fmt, path, schema_dir)
+
+
+def read_crosschecks(path, schema_dir=None):
+    """crosscheck.jsonl: (records, check result), each line a contextlab.crosscheck/1 record."""
+    records, checked = [], NO_SCHEMA
+    for n, c in enumerate(read_lines(path), 1):
+        fmt = format_of("crosscheck", c, f"{path}:{n}")
+        checked = validate(c, fmt, f"{path}:{n}", schema_dir)
+        records.append(c)
+    return records, checked
+
+
+def read_jmh(path):
+    """jmh.json: JMH's own list of results, each with the key "suite" added by the run."""
+    data = read_json(path)
+    if not isinstance(data, list):
+        raise FormatError(f"{path}: JMH results must be a JSON list (JMH's -rf json), found {type(data).__name__}")
+    for i, r in enumerate(data):
+        missing = [k for k in ("benchmark", "primaryMetric", "suite") if k not in r]
+        if missing:
+            raise FormatError(f"{path}: result {i} lacks {', '.join(missing)}")
+    return data
+
+
+def metric_name(key):
+    """`·gc.alloc.rate.norm` (JMH < 1.36) and `gc.alloc.rate.norm` (JMH >= 1.36) are one metric."""
+    return key.lstrip("\u00b7").strip()
+
+
+def number(x):
+    """JMH writes NaN and infinities as strings ("NaN"); everything else is a number or absent."""
+    if x is None:
+        return float("nan")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def metric_value(m):
+    """The figure of one JMH metric: its score, except for @AuxCounters(Type.EVENTS) counters (unit
+    "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""
+    if m.get("scoreUnit") == "#":
+        raw = [number(v) for fork in (m.get("rawData") or []) for v in fork]
+        return sum(raw) / len(raw) if raw else float("nan")
+    return number(m.get("score"))
+
+
+def suite_of(benchmark, jmh_suites):
+    """The suite whose JMH include pattern selects a benchmark (metadata's jmh.suites), or None:
+    the suite that measures it, as opposed to a step that re-runs it (the eBPF perturbation twins)."""
+    for s in jmh_suites:
+        if s.get("include") and re.search(s["include"], benchmark or ""):
+            return s["name"]
+    return None

@@ -1,0 +1,167 @@
+"""Every record of every committed run is read through its format's reader (the legacy format by
+contextlab.legacy, the current one against datasets/schema); unknown formats are refused in one line."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.dirname(HERE), HERE]
+import contextlab as lab  # noqa: E402
+from contextlab import formats, legacy  # noqa: E402
+import history  # noqa: E402
+import synthetic  # noqa: E402
+
+FIXTURE_SCHEMAS = os.path.join(HERE, "schema")   # DESIGN.md's shapes, as test fixtures
+RECORDS = ("metadata.json", "crosscheck.jsonl", "servers.json", "traces/trace.json")
+
+
+class CommittedRunsTest(unittest.TestCase):
+    def test_every_committed_run_is_read_through_its_format_s_reader(self):
+        for path in lab.run_dirs():
+            with self.subTest(run=os.path.basename(path)):
+                run = lab.Run(path)
+                checks = run.read_all()
+                self.assertIn("metadata.json", checks)
+                expected = {"legacy"} if run.legacy else {formats.VALID, formats.NO_SCHEMA}
+                self.assertLessEqual(set(checks.values()), expected, checks)
+                if not run.legacy:  # the current format: valid wherever the schema exists
+                    for name, said in checks.items():
+                        self.assertEqual(said, formats.VALID, f"{name}: datasets/schema has no schema for it")
+                self.assertEqual(run.meta["format"], formats.METADATA)
+
+
+class LegacyTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.old = lab.Run(history.legacy_run())
+
+    def test_the_2026_11_22_run_is_legacy_and_converted_to_the_current_shapes(self):
+        self.assertTrue(self.old.legacy)
+        self.assertEqual(self.old.read_all(), {"metadata.json": "legacy", "crosscheck.jsonl": "legacy",
+                                               "servers.json": "legacy"})
+        # the converted records have the current shapes: DESIGN.md's (the fixture schemas) and
+        # datasets/schema's where a schema exists
+        for schemas in (FIXTURE_SCHEMAS, None):
+            formats.validate(self.old.meta, formats.METADATA, "metadata.json", schemas)
+            for c in self.old.crosschecks():
+                formats.validate(c, formats.CROSSCHECK, "crosscheck.jsonl", schemas)
+            formats.validate(self.old.servers(), formats.SERVERS, "servers.json", schemas)
+        self.assertNotIn("path", self.old.meta["environment"]["jdk"])
+        self.assertIn("perf bench", self.old.references_log())
+
+    def test_cross_checks_are_joined_by_the_one_rule(self):
+        checks = self.old.crosschecks()
+        self.assertTrue(checks)
+        results = self.old.jmh()
+        for c in checks:
+            self.assertEqual(c["suite"], c["benchmark"].split(".")[2])
+            mine = [r for r in results if r["benchmark"] == c["benchmark"] and (r.get("params") or {}) == c["params"]
+                    and r["suite"] == c["suite"]]
+            self.assertEqual(len(mine), 1, c["check"])  # one result: the twins of other steps never join
+            if c["metric"] == "primary":
+                self.assertEqual(c["measured"], mine[0]["primaryMetric"]["score"])
+            self.assertAlmostEqual(c["ratio"], c["measured"] / c["reference"]["value"])
+            expected = "info" if c["tolerance"] is None else \
+                "agrees" if abs(c["ratio"] - 1) <= c["tolerance"] else "differs"
+            self.assertEqual(c["verdict"], expected, c["check"])
+        events = [c for c in checks if c["metric"] == "rtSigprocmaskPerSwitch"]
+        self.assertTrue(events and events[0]["measured"] < 2)  # a per-iteration count, not JMH's sum
+
+    def test_a_suite_s_own_results_are_told_from_a_step_s_re_runs(self):
+        df = lab.results([self.old])
+        self.assertTrue(df[df["suite"] == "st"]["own_suite"].all())  # io.contextlab.stbench: suite st
+        twins = df[df["suite"].isin(["ebpf-untraced", "ebpf-traced"])]
+        self.assertFalse(twins.empty)
+        self.assertFalse(twins["own_suite"].any())
+
+    def test_verdict_words(self):
+        self.assertEqual(legacy.verdict(None, 10.0, 0.1), (None, "not-measured"))
+        self.assertEqual(legacy.verdict(11.0, 10.0, None)[1], "info")
+        self.assertEqual(legacy.verdict(11.0, 10.0, 0.15)[1], "agrees")
+        self.assertEqual(legacy.verdict(12.0, 10.0, 0.15)[1], "differs")
+
+
+class CurrentFormatTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = synthetic.make_run(self.tmp.name, measured=synthetic.ALL_SUITES, failed=(), skipped=())
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_a_synthetic_current_run_validates_against_the_fixture_schemas(self):
+        run = lab.Run(self.path, schema_dir=FIXTURE_SCHEMAS)
+        self.assertFalse(run.legacy)
+        self.assertEqual(run.read_all(), {name: formats.VALID for name in RECORDS})
+
+    def test_and_against_datasets_schema_where_a_schema_exists(self):
+        checks = lab.Run(self.path).read_all()
+        for name, said in checks.items():
+            record = os.path.basename(name).split(".")[0]
+            fmt = {"metadata": formats.METADATA, "crosscheck": formats.CROSSCHECK, "servers": formats.SERVERS,
+                   "trace": formats.TRACE}[record]
+            exists = os.path.isfile(formats.schema_path(fmt))
+            self.assertEqual(said, formats.VALID if exists else formats.NO_SCHEMA, name)
+
+    def test_without_a_schema_the_reader_says_so(self):
+        with tempfile.TemporaryDirectory() as empty:
+            self.assertEqual(set(lab.Run(self.path, schema_dir=empty).read_all().values()), {formats.NO_SCHEMA})
+
+    def test_a_misspelt_key_fails_its_schema(self):
+        meta_path = os.path.join(self.path, "metadata.json")
+        with open(meta_path) as f:
+            meta = json.load(f)
+        meta["benchmark"] = meta.pop("benchmarks")
+        with open(meta_path, "w") as f:
+            json.dump(meta, f)
+        with self.assertRaisesRegex(formats.FormatError, "not a valid contextlab.metadata/2 record"):
+            lab.Run(self.path, schema_dir=FIXTURE_SCHEMAS)
+
+    def rewrite(self, name, change):
+        path = os.path.join(self.path, name)
+        if name.endswith(".jsonl"):
+            with open(path) as f:
+                lines = [json.loads(l) for l in f if l.strip()]
+            with open(path, "w") as f:
+                f.writelines(json.dumps(change(l)) + "\n" for l in lines)
+        else:
+            with open(path) as f:
+                data = json.load(f)
+            with open(path, "w") as f:
+                json.dump(change(data), f)
+        return path
+
+    def assert_refused(self, read, path, found, reads):
+        with self.assertRaises(formats.FormatError) as caught:
+            read()
+        line = str(caught.exception)
+        self.assertEqual(len(line.splitlines()), 1, line)
+        self.assertIn(path, line)
+        self.assertIn(found, line)
+        self.assertIn(reads, line)
+
+    def test_an_unknown_format_or_version_is_refused_in_one_line(self):
+        path = self.rewrite("metadata.json", lambda m: dict(m, format="contextlab.metadata/3"))
+        self.assert_refused(lambda: lab.Run(self.path), path, "contextlab.metadata/3", "contextlab.metadata/2, 1 (legacy)")
+        path = self.rewrite("metadata.json", lambda m: {k: v for k, v in m.items() if k != "format"})
+        self.assert_refused(lambda: lab.Run(self.path), path, "none", "contextlab.metadata/2")
+
+    def test_each_record_names_its_own_format(self):
+        self.rewrite("metadata.json", lambda m: dict(m, format=formats.METADATA))
+        path = self.rewrite("crosscheck.jsonl", lambda c: dict(c, format="contextlab.crosscheck/2"))
+        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "contextlab.crosscheck/2",
+                            "contextlab.crosscheck/1")
+        path = self.rewrite("servers.json", lambda s: dict(s, format="contextlab.servers/0"))
+        self.assert_refused(lambda: lab.Run(self.path).servers(), path, "contextlab.servers/0", "contextlab.servers/1")
+        path = self.rewrite("traces/trace.json", lambda t: dict(t, format=1))
+        self.assert_refused(lambda: lab.Run(self.path).trace(), path, "1", "contextlab.trace/1")
+
+    def test_a_legacy_cross_check_line_in_a_current_run_is_refused(self):
+        path = self.rewrite("crosscheck.jsonl", lambda c: {k: v for k, v in c.items() if k != "format"})
+        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "none", "contextlab.crosscheck/1")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,116 @@
+package io.contextlab.servers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.contextlab.platform.JvmFlags;
+import io.contextlab.platform.SchemaCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * servers.json against its schema (datasets/schema/servers.v1.schema.json) without a sweep: a
+ * report of synthetic points of every status, written the way the driver writes it, and every
+ * committed run's servers.json.
+ */
+class ServersRecordTest {
+    private static ServersReport.Report synthetic(Path runDir) {
+        Settings.Load one = new Settings.Load(1, true);
+        ServersReport.Point measured = new ServersReport.Point("selector", 1, "keep-alive", "measured", null, 1, 1.0, 10L,
+                10.0, 10.0, 1000.0, new ServersReport.Latency(1, 2, 3, 4, 5, 1.5, 0.5),
+                new ServersReport.Errors(0, 0, 0, 0, 0), 1, 0,
+                new ServersReport.ServerStats(true, 0.25, 0.6, 1, 8, 1024, 512L, 9, 0.35, 3L, 1L, 0.3, 0.1),
+                new CpuAccount.Window(0.35, 0.5, 0.4, 0.0, 1.0, 0.1, 0.0), 8, 0, 5L);
+        List<ServersReport.Point> points = List.of(measured,
+                ServersReport.Point.skipped("fork", one, "needs more descriptors"),
+                ServersReport.Point.failed("nginx", one, "server not started"));
+        List<String> command = ServersReport.portable(List.of("/opt/jdk/bin/java", "-Xmx1g", "-cp",
+                "/somewhere/servers/target/servers.jar", Main.class.getName(), "serve", "selector"), runDir);
+        List<ServersReport.Server> servers = List.of(
+                new ServersReport.Server("selector", "java", "one selector thread", command, 18080, "ok", null, 100L, 7, 12,
+                        4096L, 0, 20L),
+                new ServersReport.Server("nginx", "reference", "nginx", List.of(), 18081, "failed", "no nginx", null, null,
+                        null, null, null, null));
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("models", List.of("selector", "fork", "nginx"));
+        settings.put("concurrency", List.of(1));
+        settings.put("close_concurrency", List.of());
+        settings.put("duration_s", 1.0);
+        settings.put("close_duration_s", 1.0);
+        settings.put("warmup_s", 0.0);
+        settings.put("warmup_connections", 10);
+        settings.put("wrk_threads", "1");
+        settings.put("wrk_timeout_s", 4.0);
+        settings.put("idle_timeout_ms", 30_000);
+        settings.put("pool_workers", 4);
+        settings.put("event_loops", 2);
+        settings.put("java_options", ServerProcess.JAVA_OPTIONS);
+        settings.put("sample_at", List.of(0.25, 0.6));
+        settings.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
+        Map<String, Object> environment = new java.util.LinkedHashMap<>();
+        environment.put("cpus", 2);
+        environment.put("java_version", System.getProperty("java.version"));
+        environment.put("wrk", "unavailable: not here");
+        environment.put("nginx", "unavailable: not here");
+        environment.put("nofile_soft", Limits.openFilesSoft());
+        environment.put("nofile_hard", Limits.openFilesHard());
+        for (String k : List.of("somaxconn", "tcp_max_syn_backlog", "ip_local_port_range", "tcp_tw_reuse",
+                "tcp_congestion_control", "pid_max", "threads_max", "loadavg_at_start")) {
+            environment.put(k, "1");
+        }
+        return new ServersReport.Report(ServersReport.FORMAT, "quick", "2026-12-01T00:00:00Z", "2026-12-01T00:01:00Z",
+                settings, environment, servers, points, ServersReport.ratio(points, Settings.RATIO_CONCURRENCY));
+    }
+
+    @Test
+    void aWrittenReportValidates(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("servers.json");
+        ServersReport.write(synthetic(dir), out);
+        String json = Files.readString(out);
+        SchemaCheck.assertValid("servers.v1", json);
+        assertFalse(json.contains("\"/"), "an absolute path in servers.json:\n" + json);
+    }
+
+    @Test
+    void aMisspeltKeyDoesNotValidate(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("servers.json");
+        ServersReport.write(synthetic(dir), out);
+        String json = Files.readString(out).replaceFirst("\"ratio_to_nginx\"", "\"ratio_to_ngnix\"");
+        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v1", json));
+    }
+
+    @Test
+    void everyCommittedRunValidates() throws IOException {
+        Path runs = SchemaCheck.schemaDir().getParent().resolve("runs");
+        List<Path> files;
+        try (Stream<Path> dirs = Files.list(runs)) {
+            files = dirs.map(d -> d.resolve("servers.json")).filter(Files::isRegularFile).toList();
+        }
+        for (Path f : files) {
+            SchemaCheck.assertValid("servers.v1", Files.readString(f));
+        }
+    }
+
+    @Test
+    void commandsNameNoDirectoryOfThisMachine() {
+        Path run = Path.of("/data/runs/r1");
+        assertEquals(List.of("setpriv", "--", "nginx", "-p", "servers-logs/nginx", "-c", "servers-logs/nginx/nginx.conf",
+                        "-Xmx1g", "servers.jar"),
+                ServersReport.portable(List.of("/usr/bin/setpriv", "--", "/usr/sbin/nginx", "-p", "/data/runs/r1/servers-logs/nginx",
+                        "-c", "/data/runs/r1/servers-logs/nginx/nginx.conf", "-Xmx1g", "/x/servers.jar"), run));
+    }
+
+    @Test
+    void javaModelsRunWithTheProjectsJvmFlags() {
+        assertEquals(ServerProcess.HEAP_AND_GC, ServerProcess.JAVA_OPTIONS.subList(0, ServerProcess.HEAP_AND_GC.size()));
+        assertEquals(JvmFlags.ALL, ServerProcess.JAVA_OPTIONS.subList(ServerProcess.HEAP_AND_GC.size(),
+                ServerProcess.JAVA_OPTIONS.size()));
+    }
+}
