@@ -48,10 +48,14 @@ check "a tiny run completes" tiny_run
 run_dir=$(ls -d "$scratch"/runs/*/ 2>/dev/null | head -n1)
 run_shape() {
   [ -n "$run_dir" ] && [ -s "$run_dir/jmh.json" ] && [ -s "$run_dir/log" ] && [ -s "$run_dir/crosscheck.jsonl" ] &&
-  "$PY" - "$run_dir" <<'PY'
+  "$PY" - "$run_dir" "$LAB_ROOT/datasets/schema" <<'PY'
 import json, os, sys
-run = sys.argv[1]
+import jsonschema
+run, schemas = sys.argv[1], sys.argv[2]
+def valid(schema, record):
+    jsonschema.Draft202012Validator(json.load(open(os.path.join(schemas, schema + ".schema.json")))).validate(record)
 meta = json.load(open(os.path.join(run, "metadata.json")))
+valid("metadata.v2", meta)
 assert meta["format"] == "contextlab.metadata/2", meta["format"]
 assert meta["run"] == os.path.basename(run.rstrip("/"))
 assert meta["status"] == "complete", meta["status"]
@@ -68,13 +72,15 @@ jmh = json.load(open(os.path.join(run, "jmh.json")))
 assert [r["benchmark"] for r in jmh] == ["io.contextlab.syscalls.SyscallLoops.getppid"], jmh
 assert jmh[0]["suite"] == "syscalls"
 lines = [json.loads(l) for l in open(os.path.join(run, "crosscheck.jsonl"))]
+for l in lines:
+    valid("crosscheck.v1", l)
 assert all(l["format"] == "contextlab.crosscheck/1" for l in lines)
 assert any(l["check"].startswith("getppid") for l in lines)
 assert "getppid" in open(os.path.join(run, "log")).read()
 assert not any(n.startswith(".incomplete") for n in os.listdir(os.path.dirname(run.rstrip("/"))))
 PY
 }
-check "the run directory holds jmh.json, metadata, cross-checks and the log" run_shape
+check "the run directory holds jmh.json, metadata, cross-checks and the log; the records validate" run_shape
 second_run_is_new() {
   sleep 1
   "$LAB" run --suites syscalls --no-report >/dev/null 2>&1 &&
