@@ -41,7 +41,7 @@ public final class SwitchesReference implements OutsideReference {
     private static final Duration PERF_TIMEOUT = Duration.ofSeconds(60);
 
     @Override
-    public List<CrossCheck> run(ReferenceContext context) {
+    public List<Outside> measure(ReferenceContext context) {
         List<Outside> outside = new ArrayList<>();
         Optional<Path> perf = Commands.onPath("perf");
         if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
@@ -52,7 +52,7 @@ public final class SwitchesReference implements OutsideReference {
                             text -> List.of(parseSwapcontext(text)))));
             perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
         });
-        return CrossCheck.joinAll(SUITE, outside, context);
+        return outside;
     }
 
     /** The four perf bench sched pipe checks: processes and threads, on one CPU and on two. */

@@ -18,13 +18,13 @@ public final class UringReference implements OutsideReference {
     static final List<String> ARGS = List.of("131072", "1", "8", "64", "512");
 
     @Override
-    public List<CrossCheck> run(ReferenceContext context) {
+    public List<Outside> measure(ReferenceContext context) {
         var program = context.builtProgram(SUITE, "uring_nop");
         if (program.isEmpty()) return List.of();
         List<String> command = new java.util.ArrayList<>(List.of(program.get().toString()));
         command.addAll(ARGS);
         return context.run(SUITE, Duration.ofMinutes(2), command)
-                .map(out -> CrossCheck.joinAll(SUITE, context.read(SUITE, "uring_nop", out.stdout(), UringReference::parse), context))
+                .map(out -> context.read(SUITE, "uring_nop", out.stdout(), UringReference::parse))
                 .orElse(List.of());
     }
 
