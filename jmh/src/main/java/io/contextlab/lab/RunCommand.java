@@ -2,6 +2,8 @@ package io.contextlab.lab;
 
 import io.contextlab.lab.env.Environment;
 import io.contextlab.lab.references.CrossCheck;
+import io.contextlab.lab.references.OutsideReference;
+import io.contextlab.lab.references.Pairs;
 import io.contextlab.lab.references.ReferenceContext;
 import io.contextlab.lab.references.References;
 import io.contextlab.platform.Json;
@@ -51,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "do not run the report at the end")
     boolean noReport;
 
+    @Option(names = "--pairs", paramLabel = "K", description = "pairs of each outside reference and a short JMH run (default: ${DEFAULT-VALUE})")
+    int pairs = Pairs.DEFAULT_PAIRS;
+
     @Override
     public Integer call() throws Exception {
         Path root = Lab.root();
@@ -87,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
                 Collection<RunResult> results = jmh(run, suite.name(), suite.include(), suite.args(full), List.of(), console);
                 all.put(suite.name(), results);
                 if (suite.reference() != null) {
-                    reference(root, run, suite, results);
+                    reference(root, run, suite, results, pairs, console);
                 }
             }
             for (SuiteRegistry.Step step : registry.steps()) {
@@ -159,14 +164,27 @@ final class RunCommand implements Callable<Integer> {
         return results;
     }
 
-    /** The suite's outside reference: each CrossCheck a line of RUN/crosscheck.jsonl, raw output in references.log. */
-    static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results) {
-        Lab.note("suite " + suite.name() + ": outside reference " + suite.reference());
+    /**
+     * The suite's outside reference, paired with short JMH runs of what it checks (Pairs): each
+     * CrossCheck a line of RUN/crosscheck.jsonl, the programs' raw output in references.log, each
+     * pair's JMH results in RUN/jmh/pairs/SUITE-N.json (not in jmh.json: they are short runs).
+     */
+    static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results,
+                          int pairs, PrintStream console) {
+        long seed = new java.security.SecureRandom().nextLong();
+        Lab.note("suite " + suite.name() + ": outside reference " + suite.reference() + ", " + pairs + " pairs (seed " + seed + ")");
         try (PrintStream log = new PrintStream(new FileOutputStream(run.dir().resolve("references.log").toFile(), true),
                 true, StandardCharsets.UTF_8)) {
             try {
-                List<CrossCheck> checks = References.named(suite.reference())
-                        .run(new ReferenceContext(root, run.dir(), results, log));
+                OutsideReference reference = References.named(suite.reference());
+                Path dir = run.dir().resolve("jmh").resolve("pairs");
+                Files.createDirectories(dir);
+                List<CrossCheck> checks = Pairs.run(suite.name(), reference, new ReferenceContext(root, run.dir(), results, log),
+                        pairs, seed, (options, pair) -> {
+                            Options o = options.resultFormat(ResultFormatType.JSON)
+                                    .result(dir.resolve(suite.name() + "-" + pair + ".json").toString()).build();
+                            return BenchMain.runReporting(BenchMain.runner(o, console), o);
+                        });
                 for (CrossCheck check : checks) {
                     Json.appendLine(run.dir().resolve("crosscheck.jsonl"), check);
                 }
