@@ -64,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (smoke && !full) {
+            throw new LabException("--smoke tries the full run's settings: give it with --full (lab run --full --smoke)");
+        }
         Path root = Lab.root();
         SuiteRegistry registry = SuiteRegistry.load(root);
         List<String> selected = only == null ? registry.names() : only;
@@ -71,9 +74,6 @@ final class RunCommand implements Callable<Integer> {
             if (!registry.names().contains(name)) {
                 throw new LabException("unknown suite '" + name + "' (known: " + String.join(" ", registry.names()) + ")");
             }
-        }
-        if (smoke && !full) {
-            throw new LabException("--smoke tries the full run's settings: give it with --full (lab run --full --smoke)");
         }
         checkJmhLock();
         String mode = smoke ? SMOKE_MODE : full ? "full" : "quick";
