@@ -128,4 +128,15 @@ class PairsTest {
         assertTrue(Pairs.jmhOptions(List.of(n8), main).orElseThrow().build().getProfilers().stream()
                 .anyMatch(p -> p.getKlass().endsWith("FiguresProfiler")));
     }
+
+    @Test
+    void severalReferencesAsOneKeepTheFiguresOfThePartsThatWork() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ReferenceContext context = new ReferenceContext(java.nio.file.Path.of("."), java.nio.file.Path.of("."), List.of(),
+                new java.io.PrintStream(bytes, true));
+        Outside one = new Outside(SPEC, new Reference("loop", "one round", 100, List.of()));
+        OutsideReference all = References.all("x", c -> List.of(one), c -> { throw new IllegalStateException("broken"); }, c -> List.of(one));
+        assertEquals(List.of(one, one), all.measure(context));
+        assertTrue(bytes.toString().contains("broken"));
+    }
 }
