@@ -81,7 +81,7 @@ class Run:
         return self._jmh
 
     def crosschecks(self):
-        """contextlab.crosscheck/1 records (joined by legacy.crosscheck for a legacy run)."""
+        """contextlab.crosscheck/2 (or /1) records (joined by legacy.crosscheck for a legacy run)."""
         path = self.file("crosscheck.jsonl")
         if not os.path.exists(path):
             return []
