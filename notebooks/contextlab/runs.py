@@ -1,7 +1,6 @@
 """Run directories: find them, open one, read its records in the current shape (contextlab.formats;
 a run of the legacy format is converted by contextlab.legacy)."""
 import os
-import re
 
 from . import formats, legacy
 
@@ -138,12 +137,6 @@ class Run:
 
     def suite_reason(self, suite):
         return ((self.meta.get("suites") or {}).get(suite) or {}).get("reason") or ""
-
-    def cpu_ghz(self):
-        """The nominal clock from the CPU model name ("... @ 2.80GHz"), or None."""
-        model = (self.meta.get("environment") or {}).get("cpu_model") or ""
-        m = re.search(r"@\s*([0-9.]+)\s*GHz", model)
-        return float(m.group(1)) if m else None
 
     def __repr__(self):
         return f"Run({self.label})"
