@@ -37,6 +37,17 @@ def finite(x):
     return x is not None and x == x and abs(x) != float("inf")
 
 
+def table_with(run, path, data, original):
+    """The claims table of `run` with the record at `path` replaced by data (original put back after)."""
+    try:
+        with open(path, "w") as f:
+            json.dump(data, f)
+        return claims.table(lab.load([run])).set_index("id")
+    finally:
+        with open(path, "w") as f:
+            json.dump(original, f)
+
+
 class ClaimsTableTest(unittest.TestCase):
     def test_at_least_30_claims_with_every_column(self):
         c = lab.reference("claims")
@@ -171,13 +182,7 @@ class SyntheticRunTest(unittest.TestCase):
             original = json.load(f)
         meta = copy.deepcopy(original)
         meta["environment"]["tsc_khz"] = None   # the model string still says "@ 2.00GHz"
-        try:
-            with open(meta_path, "w") as f:
-                json.dump(meta, f)
-            t = claims.table(lab.load([self.full])).set_index("id")
-        finally:
-            with open(meta_path, "w") as f:
-                json.dump(original, f)
+        t = table_with(self.full, meta_path, meta, original)
         self.assertEqual(t.loc["kernel-entry-10-cycles", "verdict"], claims.NOT)
         self.assertIn("no measured clock", t.loc["kernel-entry-10-cycles", "detail"])
 
@@ -197,13 +202,7 @@ class SyntheticRunTest(unittest.TestCase):
         stripped = [dict(r, secondaryMetrics={k: v for k, v in r["secondaryMetrics"].items()
                                               if k not in ("syscallsPerSwitch", "heapBytesPerVirtualThread", "eventsPerWait")})
                     for r in original]
-        try:
-            with open(jmh, "w") as f:
-                json.dump(stripped, f)
-            t = claims.table(lab.load([self.full])).set_index("id")
-        finally:
-            with open(jmh, "w") as f:
-                json.dump(original, f)
+        t = table_with(self.full, jmh, stripped, original)
         for cid, metric in (("swapcontext-enters-kernel", "syscallsPerSwitch"), ("setjmp-no-syscall", "syscallsPerSwitch"),
                             ("vthread-many-coroutines", "heapBytesPerVirtualThread"), ("epoll-et-fewer", "eventsPerWait")):
             self.assertEqual(t.loc[cid, "verdict"], claims.NOT, cid)

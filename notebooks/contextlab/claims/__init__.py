@@ -22,7 +22,7 @@ from .. import formats, frames
 from ..runs import load
 from . import epoll, sched, servers, stacks, st, switches, syscalls, uring  # noqa: F401 (registers claims)
 from .core import (FAILS, HOLDS, INCONCLUSIVE, JUDGED, METRICS, NOT, NOT_TESTED, PARTLY, REGISTRY, VERDICTS,
-                   WIRING, Evidence, Q, Verdict, claims_table, judge, names, numeric, own_suite, param, select)
+                   WIRING, Evidence, Missing, Q, Verdict, claims_table, judge, names, numeric, own_suite, param, select)
 from .epoll import all_events, fd_count, herd_table, with_x
 from .sched import runnable
 from .stacks import TOUCHED, touched
@@ -45,7 +45,9 @@ def evaluate(run):
             out.append(Verdict(cid, NOT, detail="no rule in notebooks/contextlab/claims/"))
             continue
         try:
-            out.append(fn(ev))
+            out.append(fn(ev.start(cid)))
+        except Missing as m:
+            out.append(m.verdict)
         except Exception as e:  # a malformed result must cost one row, not the table
             out.append(Verdict(cid, NOT, detail=f"could not evaluate: {type(e).__name__}: {e}"))
     return out

@@ -276,11 +276,21 @@ def select(df, what):
     return df[exact | of_class]
 
 
+class Missing(Exception):
+    """Raised by Evidence.need_*: the claim is not measured; `verdict` says what was missing."""
+
+    def __init__(self, verdict):
+        super().__init__(verdict.detail)
+        self.verdict = verdict
+
+
 class Evidence:
-    """One run's DataFrames, its rawData, and the lookups the claim functions need."""
+    """One run's DataFrames, its rawData, and the lookups the claim functions need. `start(claim)`
+    (called by claims.evaluate) names the claim being judged and gives it its own seeded RNG."""
 
     def __init__(self, run):
         self.run = run
+        self.start("evidence")
         self.results = own_suite(frames.results([run]))
         self.secondary = own_suite(frames.secondary([run]))
         self._servers = None
@@ -293,6 +303,28 @@ class Evidence:
             for k, m in (r.get("secondaryMetrics") or {}).items():
                 from ..formats import metric_name
                 self._raw[key + (metric_name(k),)] = m.get("rawData")
+
+    def start(self, claim_id):
+        self.claim, self.rng = claim_id, rng_for(claim_id)
+        return self
+
+    def verdict(self, q, unit, detail, parts=None):
+        """verdict_of for the claim being judged."""
+        return verdict_of(self.claim, q, unit, detail, parts)
+
+    def need(self, value, suite, what, metric_key=None):
+        """value, or Missing (not measured, naming `what` and its metric) when it is None."""
+        if value is None:
+            raise Missing(self.missing(suite, what, metric_key))
+        return value
+
+    def need_q(self, what, suite, **params):
+        """The Q of the one result of `what` with these params, or Missing."""
+        row = self.one_row(what, **params)
+        return self.need(self.q(row) if row is not None else None, suite, what)
+
+    def need_metric(self, what, metric_key, suite, **params):
+        return self.need(self.metric_q(what, metric_key, **params), suite, what, metric_key)
 
     @property
     def servers(self):
@@ -307,49 +339,37 @@ class Evidence:
         """The rawData of a result row (of results or secondary) as fork arrays; [] when none."""
         return raw_values(self._raw.get((row["benchmark"], row["params"], metric)))
 
-    def q(self, row, rng, metric="primary"):
+    def q(self, row, rng=None, metric="primary"):
         """The Q of one result row's metric (its mean over forks x iterations), or None."""
         forks = self.forks(row, metric)
         if not forks:
             return None
-        return Q.of(forks, rng, row["name"] + (f"[{row['params']}]" if row["params"] else ""))
+        return Q.of(forks, rng or self.rng, row["name"] + (f"[{row['params']}]" if row["params"] else ""))
 
     def one_row(self, what, **params):
         """The single result row of `what` with these JMH parameters (the cheapest if several), or None."""
-        rows = self.rows(what)
-        for k, v in params.items():
-            c = "p_" + k
-            if rows.empty or c not in rows:
-                return None
-            rows = rows[matches(rows[c], v)]
-        if rows.empty:
-            return None
-        return rows.sort_values("score").iloc[0]
+        rows = with_params(self.rows(what), params)
+        return None if rows is None or rows.empty else rows.sort_values("score").iloc[0]
 
     def metric(self, what, metric_key):
         """Secondary-metric rows of the benchmarks of `what` whose metric is METRICS[metric_key]."""
         sec = self.rows(what, self.secondary)
         return sec[sec["metric"] == METRICS[metric_key]] if not sec.empty else sec
 
-    def metric_q(self, what, metric_key, rng, **params):
+    def metric_q(self, what, metric_key, rng=None, **params):
         """The Q of a secondary metric (per iteration) on the result of `what` with these params, or None."""
-        m = self.metric(what, metric_key)
-        for k, v in params.items():
-            c = "p_" + k
-            if m.empty or c not in m:
-                return None
-            m = m[matches(m[c], v)]
-        if m.empty:
+        m = with_params(self.metric(what, metric_key), params)
+        if m is None or m.empty:
             return None
         r = m.iloc[0]
         forks = self.forks(r, METRICS[metric_key])
         if not forks:
             return None
-        q = Q.of(forks, rng, f"{r['name']}[{r['params']}] {r['metric']}")
+        q = Q.of(forks, rng or self.rng, f"{r['name']}[{r['params']}] {r['metric']}")
         q.unit = r["unit"]
         return q
 
-    def missing(self, claim, suite, what, metric_key=None):
+    def missing(self, suite, what, metric_key=None):
         status = self.run.suite_status(suite)
         if status != "measured":
             why = f"suite {suite} {status_text(status)}"
@@ -357,7 +377,17 @@ class Evidence:
             why = f"no metric {METRICS[metric_key]} of {', '.join(short(n) for n in names(what))}"
         else:
             why = f"no result of {', '.join(short(n) for n in names(what))}"
-        return Verdict(claim, NOT, detail=why)
+        return Verdict(self.claim, NOT, detail=why)
+
+
+def with_params(df, params):
+    """The rows of df whose JMH parameters equal params {name: value}, or None when df lacks one."""
+    for k, v in params.items():
+        c = "p_" + k
+        if df.empty or c not in df:
+            return None
+        df = df[matches(df[c], v)]
+    return df
 
 
 def matches(column, value):

@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from .core import (METRICS, NOT, WIRING, Q, Verdict, claim, fit_draws, fmt_ci, judge, numeric, per_class,
-                   param, rng_for, verdict_of)
+from .core import METRICS, NOT, WIRING, Q, claim, fit_draws, fmt_ci, judge, numeric, per_class, param
 
 WIRING.update({
     "epoll_ctl": "io.contextlab.epoll.EpollCtl.addDel",
@@ -27,6 +26,7 @@ METRICS.update({"registered": "registeredFds", "kernel_wakeups": "kernelWakeups"
                 "events_per_wait": "eventsPerWait", "blocked_reads": "blockedReadsPerWait"})
 NEW_BENCHMARKS = {WIRING["blocking_lt"], WIRING["blocking_et"]}
 NEW_METRICS = {"eventsPerWait", "blockedReadsPerWait"}
+REGISTERED = ("epoll_ctl", "registered")   # where n=max is resolved to a number
 # The JMH parameter each class sweeps the fd count with ("max" = RLIMIT_NOFILE, "all" = every fd).
 FDS = {"EpollCtl": "n", "PollScan": "n", "SelectScan": "fds", "SelectorRegister": "channels",
        "SelectorSelect": "channels", "EpollWaitLevel": "registered", "EpollWaitEdge": "registered",
@@ -54,14 +54,20 @@ def with_x(ev, rows, name, max_from=None):
     return rows.assign(x=x).dropna(subset=["x"])
 
 
-def curve(ev, rows, rng):
-    """[(x, Q)] of result rows with a numeric x, one point per x (the cheapest row), by x."""
+def curve(ev, rows, what, least=2):
+    """[(x, Q)] of result rows with a numeric x, one point per x (the cheapest row), by x; Missing
+    (not measured, naming `what`) with fewer than `least` points."""
     out = []
     for x, d in rows.groupby("x"):
-        q = ev.q(d.sort_values("score").iloc[0], rng)
+        q = ev.q(d.sort_values("score").iloc[0])
         if q is not None:
             out.append((float(x), q))
-    return sorted(out, key=lambda p: p[0])
+    return ev.need(sorted(out, key=lambda p: p[0]) if len(out) >= least else None, "epoll", what)
+
+
+def loglog(pts):
+    """The log-log slope over [(x, Q)] points, as a Q."""
+    return fit_draws([x for x, _ in pts], [q for _, q in pts], transform_x=np.log10, log_y=True)
 
 
 def all_events(rows):
@@ -72,97 +78,70 @@ def all_events(rows):
 
 @claim("epoll-ctl-log-n")
 def epoll_ctl(ev):
-    cid = "epoll-ctl-log-n"
-    rng = rng_for(cid)
-    pts = curve(ev, with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered")), rng)
-    if len(pts) < 2:
-        return ev.missing(cid, "epoll", "epoll_ctl")
+    pts = curve(ev, with_x(ev, ev.rows("epoll_ctl"), "n", REGISTERED), "epoll_ctl")
     xs, qs = [x for x, _ in pts], [q for _, q in pts]
-    per_doubling = fit_draws(xs, qs)
-    loglog = fit_draws(xs, qs, transform_x=np.log10, log_y=True)
+    per_doubling, slope = fit_draws(xs, qs), loglog(pts)
     lo, hi = per_doubling.ci()
     parts = [("grows with n (ns per doubling above 0)", judge(per_doubling, "above", 0.0)),
-             ("not linear (log-log slope below 0.5)", judge(loglog, "below", 0.5))]
+             ("not linear (log-log slope below 0.5)", judge(slope, "below", 0.5))]
     detail = (f"ADD+DEL {qs[0].point:.0f} ns at n={xs[0]:g} -> {qs[-1].point:.0f} ns at n={xs[-1]:g}; "
-              f"{fmt_ci(per_doubling, 'ns per doubling')}, log-log slope {fmt_ci(loglog)}")
+              f"{fmt_ci(per_doubling, 'ns per doubling')}, log-log slope {fmt_ci(slope)}")
     if lo <= 0:
         detail += f"; a log n term above {hi:.2g} ns per doubling would have shown"
-    return verdict_of(cid, per_doubling, "ns per doubling of n", detail, parts)
+    return ev.verdict(per_doubling, "ns per doubling of n", detail, parts)
 
 
 @claim("epoll-wait-ready")
 def epoll_wait(ev):
-    cid = "epoll-wait-ready"
-    rng = rng_for(cid)
-    by_ready = curve(ev, with_x(ev, all_events(ev.rows("epoll_wait")), "r"), rng)
-    if len(by_ready) < 2:
-        return ev.missing(cid, "epoll", "epoll_wait")
-    s_ready = fit_draws([x for x, _ in by_ready], [q for _, q in by_ready], transform_x=np.log10, log_y=True)
-    by_n = curve(ev, with_x(ev, ev.rows("epoll_wait_vs_n"), "n", ("epoll_ctl", "registered")), rng)
+    s_ready = loglog(curve(ev, with_x(ev, all_events(ev.rows("epoll_wait")), "r"), "epoll_wait"))
+    by_n = curve(ev, with_x(ev, ev.rows("epoll_wait_vs_n"), "n", REGISTERED), "epoll_wait_vs_n", least=0)
     parts = [("grows with the ready fds (log-log slope above 0.5)", judge(s_ready, "above", 0.5))]
     detail = f"log-log slope against ready fds (level-triggered, maxevents=all) {fmt_ci(s_ready)}"
     if len(by_n) >= 2:
-        s_n = fit_draws([x for x, _ in by_n], [q for _, q in by_n], transform_x=np.log10, log_y=True)
+        s_n = loglog(by_n)
         parts.append(("flat in the registered fds with one ready (|slope| below 0.2)", judge(s_n, "between", (-0.2, 0.2))))
         detail += f"; against registered fds with one ready {fmt_ci(s_n)}"
     else:
         parts.append(("flat in the registered fds", NOT))
-    return verdict_of(cid, s_ready, "log-log slope vs ready", detail, parts)
+    return ev.verdict(s_ready, "log-log slope vs ready", detail, parts)
 
 
-def events_per_wait(ev, what, rng, **params):
-    return ev.metric_q(what, "events_per_wait", rng, **params)
+def events_per_wait(ev, what, **params):
+    return ev.need_metric(what, "events_per_wait", "epoll", **params)
 
 
 @claim("epoll-et-fewer")
 def et_fewer(ev):
-    cid = "epoll-et-fewer"
-    rng = rng_for(cid)
     p = {"r": "all", "maxevents": "all"}
-    et = events_per_wait(ev, "epoll_et_no_new_edge", rng, **p)
-    lt = events_per_wait(ev, "epoll_wait", rng, **p)
-    if et is None or lt is None:
-        return ev.missing(cid, "epoll", "epoll_et_no_new_edge" if et is None else "epoll_wait", "events_per_wait")
+    et, lt = events_per_wait(ev, "epoll_et_no_new_edge", **p), events_per_wait(ev, "epoll_wait", **p)
     r = et / lt
-    return verdict_of(cid, r, "events per wait, ET / LT",
+    return ev.verdict(r, "events per wait, ET / LT",
                       f"every registered fd ready and unread: edge-triggered wait {fmt_ci(et, 'events')}, "
                       f"level-triggered {fmt_ci(lt, 'events')}")
 
 
 @claim("epoll-et-not-again")
 def et_not_again(ev):
-    cid = "epoll-et-not-again"
-    rng = rng_for(cid)
-    q = events_per_wait(ev, "epoll_et_no_new_edge", rng, r="1")
-    if q is None:
-        return ev.missing(cid, "epoll", "epoll_et_no_new_edge", "events_per_wait")
-    return verdict_of(cid, q, "events per wait", f"one fd reported, data left unread, no new data: {fmt_ci(q, 'events')} per wait")
+    q = events_per_wait(ev, "epoll_et_no_new_edge", r="1")
+    return ev.verdict(q, "events per wait", f"one fd reported, data left unread, no new data: {fmt_ci(q, 'events')} per wait")
 
 
 @claim("lt-blocking-irrelevant")
 def lt_blocking(ev):
-    cid = "lt-blocking-irrelevant"
-    rng = rng_for(cid)
-    lt = ev.metric_q("blocking_lt", "blocked_reads", rng)
-    if lt is None:
-        return ev.missing(cid, "epoll", "blocking_lt", "blocked_reads")
-    et = ev.metric_q("blocking_et", "blocked_reads", rng)
+    lt = ev.need_metric("blocking_lt", "blocked_reads", "epoll")
+    et = ev.metric_q("blocking_et", "blocked_reads")
     parts = [("LT: a blocking read after a report never blocks (below 0.01 per wait)", judge(lt, "below", 0.01)),
              ("ET: a blocking read does block (above 0.5 per wait, until its timeout)",
               judge(et, "above", 0.5) if et is not None else NOT)]
     detail = f"blocked reads per wait: LT {fmt_ci(lt)}" + (f", ET {fmt_ci(et)}" if et is not None else ", ET not measured")
-    return verdict_of(cid, lt, "blocked reads per wait (LT)", detail, parts)
+    return ev.verdict(lt, "blocked reads per wait (LT)", detail, parts)
 
 
 @claim("poll-select-scan")
 def poll_scan(ev):
-    cid = "poll-select-scan"
-    rng = rng_for(cid)
-    pts = curve(ev, with_x(ev, ev.rows("poll"), "n", ("epoll_ctl", "registered")), rng)
-    if len(pts) < 2:
-        return ev.missing(cid, "epoll", "poll")
-    s = fit_draws([x for x, _ in pts], [q for _, q in pts], transform_x=np.log10, log_y=True)
-    return verdict_of(cid, s, "log-log slope", f"poll with one ready fd: {pts[0][1].point:.0f} ns at n={pts[0][0]:g} -> "
+    pts = curve(ev, with_x(ev, ev.rows("poll"), "n", REGISTERED), "poll")
+    s = loglog(pts)
+    return ev.verdict(s, "log-log slope", f"poll with one ready fd: {pts[0][1].point:.0f} ns at n={pts[0][0]:g} -> "
                       f"{pts[-1][1].point:.0f} ns at n={pts[-1][0]:g}; slope {fmt_ci(s)}")
 
 
@@ -177,7 +156,7 @@ def herd_table(ev):
     return t.assign(waiters=numeric(t["p_k"]))
 
 
-def herd_q(ev, style, rng):
+def herd_q(ev, style):
     """(Q of wake-ups per connection, k, cpus) of one style at the most waiters, worst pinning: each
     iteration's kernelWakeups over its connections (paired), bootstrapped over iterations; or None."""
     t = herd_table(ev)
@@ -195,40 +174,36 @@ def herd_q(ev, style, rng):
     ratios = [f[np.isfinite(f)] for f in ratios]
     if not all(len(f) for f in ratios):
         return None
-    return Q.of(ratios, rng), float(r["waiters"]), str(r.get("p_cpus", ""))
+    return Q.of(ratios, ev.rng), float(r["waiters"]), str(r.get("p_cpus", ""))
 
 
-def _herd_claim(ev, cid, style, unit="wakeups/connection", per_waiter=False):
-    rng = rng_for(cid)
-    h = herd_q(ev, style, rng)
-    if h is None:
-        return ev.missing(cid, "epoll", "herd", "kernel_wakeups")
-    q, k, cpus = h
+def _herd_claim(ev, style, unit="wakeups/connection", per_waiter=False):
+    q, k, cpus = ev.need(herd_q(ev, style), "epoll", "herd", "kernel_wakeups")
     shown = q * (1.0 / k) if per_waiter else q
-    return verdict_of(cid, shown, unit, f"style {style}, {k:g} waiters, cpus={cpus} (the worst pinning): "
+    return ev.verdict(shown, unit, f"style {style}, {k:g} waiters, cpus={cpus} (the worst pinning): "
                       f"{fmt_ci(q, 'wake-ups per connection')}")
 
 
 @claim("accept-wakes-one")
 def accept_one(ev):
-    return _herd_claim(ev, "accept-wakes-one", "accept")
+    return _herd_claim(ev, "accept")
 
 
 @claim("herd-epoll-each")
 def herd_each(ev):
-    return _herd_claim(ev, "herd-epoll-each", "epollEach", "wakeups/connection per waiter", per_waiter=True)
+    return _herd_claim(ev, "epollEach", "wakeups/connection per waiter", per_waiter=True)
 
 
 @claim("herd-shared-epoll")
 def herd_shared(ev):
-    return _herd_claim(ev, "herd-shared-epoll", "sharedEpoll")
+    return _herd_claim(ev, "sharedEpoll")
 
 
 @claim("herd-epollexclusive")
 def herd_exclusive(ev):
-    return _herd_claim(ev, "herd-epollexclusive", "epollExclusive")
+    return _herd_claim(ev, "epollExclusive")
 
 
 @claim("herd-reuseport")
 def herd_reuseport(ev):
-    return _herd_claim(ev, "herd-reuseport", "reusePort")
+    return _herd_claim(ev, "reusePort")

@@ -1,5 +1,5 @@
 """syscalls suite: a call's cost and the kernel's entry and exit."""
-from .core import METRICS, NOT, WIRING, Q, Verdict, claim, fmt_ci, rng_for, verdict_of
+from .core import METRICS, NOT, WIRING, Verdict, claim, fmt_ci
 
 WIRING.update({
     # a call and its return: Calls.directCall counts them as two operations (@OperationsPerInvocation(2))
@@ -16,24 +16,18 @@ CALL_OPS = 2   # Calls.directCall: one call = call + return = 2 operations
 
 @claim("call-2ns")
 def call_2ns(ev):
-    rng = rng_for("call-2ns")
-    row = ev.one_row("java_call")
-    q = ev.q(row, rng) if row is not None else None
-    if q is None:
-        return ev.missing("call-2ns", "switches", "java_call")
-    whole = q * CALL_OPS
+    whole = ev.need_q("java_call", "switches") * CALL_OPS
     other = ev.one_row("java_call_other")
     extra = f"; JavaCalls.nonInlinedCall {other['score']:.2f} ns/op beside it" if other is not None else ""
-    return verdict_of("call-2ns", whole, "ns/call", f"2 x Calls.directCall (call + return): {fmt_ci(whole, 'ns')}{extra}")
+    return ev.verdict(whole, "ns/call", f"2 x Calls.directCall (call + return): {fmt_ci(whole, 'ns')}{extra}")
 
 
-def kernel_entry_ns(ev, rng=None):
+def kernel_entry_ns(ev):
     """Q of getppid minus the empty C loop (ns), or None."""
-    rng = rng or rng_for("kernel-entry-10-cycles")
     g, base = ev.one_row("getppid"), ev.one_row("c_empty_loop")
     if g is None or base is None:
         return None
-    qg, qb = ev.q(g, rng), ev.q(base, rng)
+    qg, qb = ev.q(g), ev.q(base)
     return None if qg is None or qb is None else qg - qb
 
 
@@ -48,21 +42,19 @@ def tsc_ghz(run):
 
 @claim("kernel-entry-10-cycles")
 def kernel_entry(ev):
-    cid = "kernel-entry-10-cycles"
-    rng = rng_for(cid)
-    cyc_g = ev.metric_q("getppid", "cycles_per_op", rng)
-    cyc_b = ev.metric_q("c_empty_loop", "cycles_per_op", rng)
+    cyc_g = ev.metric_q("getppid", "cycles_per_op")
+    cyc_b = ev.metric_q("c_empty_loop", "cycles_per_op")
     if cyc_g is not None and cyc_b is not None:
         q = cyc_g - cyc_b
-        return verdict_of(cid, q, "cycles", f"getppid minus the empty loop in TSC cycles (cyclesPerOp): {fmt_ci(q, 'cycles')}")
-    ns = kernel_entry_ns(ev, rng)
+        return ev.verdict(q, "cycles", f"getppid minus the empty loop in TSC cycles (cyclesPerOp): {fmt_ci(q, 'cycles')}")
+    ns = kernel_entry_ns(ev)
     if ns is None:
-        return ev.missing(cid, "syscalls", "getppid" if ev.one_row("getppid") is None else "c_empty_loop")
+        return ev.missing("syscalls", "getppid" if ev.one_row("getppid") is None else "c_empty_loop")
     ghz = tsc_ghz(ev.run)
     if ghz is None:
-        return Verdict(cid, NOT, None, None, "cycles",
+        return Verdict(ev.claim, NOT, None, None, "cycles",
                        f"cycles not measured: no measured clock (metadata tsc_khz is null and no cyclesPerOp); "
                        f"getppid minus the empty loop is {fmt_ci(ns, 'ns')}")
     q = ns * ghz
-    return verdict_of(cid, q, "cycles", f"getppid minus the empty loop {fmt_ci(ns, 'ns')} x TSC {ghz:.3f} GHz "
+    return ev.verdict(q, "cycles", f"getppid minus the empty loop {fmt_ci(ns, 'ns')} x TSC {ghz:.3f} GHz "
                       f"(metadata tsc_khz); includes the run's mitigations")

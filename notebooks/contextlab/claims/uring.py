@@ -1,7 +1,7 @@
 """uring suite: completion (io_uring) against readiness, judged on completed reads (their system
 calls and their cost); NOPs per io_uring_enter shown beside; file reads on virtual threads (epoll
 refuses regular files; the JDK adds carriers)."""
-from .core import METRICS, NOT, WIRING, Q, claim, fmt_ci, judge, numeric, rng_for, verdict_of
+from .core import METRICS, NOT, WIRING, Q, claim, fmt_ci, judge, numeric
 
 WIRING.update({
     "uring_nop": "io.contextlab.uring.NopBatching.nopPerEnter",
@@ -26,14 +26,9 @@ EPERM = 1
 
 @claim("readiness-vs-completion")
 def readiness_vs_completion(ev):
-    cid = "readiness-vs-completion"
-    rng = rng_for(cid)
-    r, b = ev.one_row("uring_read", source="file"), ev.one_row("uring_batched", source="file")
-    if r is None or b is None:
-        return ev.missing(cid, "uring", "uring_reads")
-    qr, qb = ev.q(r, rng), ev.q(b, rng)
+    qr, qb = ev.need_q("uring_read", "uring", source="file"), ev.need_q("uring_batched", "uring", source="file")
     cost = qb / qr
-    calls = ev.metric_q("uring_batched", "syscalls_per_op", rng, source="file")
+    calls = ev.metric_q("uring_batched", "syscalls_per_op", source="file")
     parts = [("completed reads share kernel entries (syscalls per read below 0.5)",
               judge(calls, "below", 0.5) if calls is not None else NOT),
              ("and cost less than read() (batched io_uring / read() below 1)", judge(cost, "below", 1.0))]
@@ -43,18 +38,14 @@ def readiness_vs_completion(ev):
     if not nop.empty and "p_n" in nop:
         top = nop.assign(n=numeric(nop["p_n"])).sort_values("n").iloc[-1]
         detail += f"; NOPs: {top['score']:.0f} ns/op at {top['n']:g} per io_uring_enter"
-    return verdict_of(cid, cost, "x (io_uring batched / read())", detail, parts)
+    return ev.verdict(cost, "x (io_uring batched / read())", detail, parts)
 
 
 @claim("epoll-no-regular-files")
 def epoll_no_regular_files(ev):
-    cid = "epoll-no-regular-files"
-    rng = rng_for(cid)
     rows = ev.rows("vthread_file_reads")
     file_methods = [m for m in rows["method"].unique() if m.startswith("file")] if not rows.empty else []
-    errno = ev.metric_q("vthread_file_reads", "epoll_file_errno", rng)
-    if errno is None:
-        return ev.missing(cid, "uring", "vthread_file_reads", "epoll_file_errno")
+    errno = ev.need_metric("vthread_file_reads", "epoll_file_errno", "uring")
     extra, shown = None, []
     sec = ev.metric("vthread_file_reads", "carriers")
     par = ev.metric("vthread_file_reads", "parallelism")
@@ -63,7 +54,7 @@ def epoll_no_regular_files(ev):
         fc = ev.forks(r, METRICS["carriers"])
         fp = ev.forks(pr.iloc[0], METRICS["parallelism"]) if not pr.empty else []
         if fc and fp:
-            q = Q.of(fc, rng) - Q.of(fp, rng)
+            q = Q.of(fc, ev.rng) - Q.of(fp, ev.rng)
             shown.append(f"{r['method']} {fmt_ci(q)}")
             if extra is None or q.point > extra.point:
                 extra = q
@@ -71,4 +62,4 @@ def epoll_no_regular_files(ev):
              ("the virtual-thread scheduler adds carriers during file reads (extra carriers above 0)",
               judge(extra, "above", 0.0) if extra is not None else NOT)]
     detail = f"errno {fmt_ci(errno)} (1 = EPERM); carriers beyond parallelism: " + (", ".join(shown) or "not recorded")
-    return verdict_of(cid, extra if extra is not None else errno, "extra carrier threads", detail, parts)
+    return ev.verdict(extra if extra is not None else errno, "extra carrier threads", detail, parts)
