@@ -110,6 +110,15 @@ class Run:
         """traces/trace.json (contextlab.trace/1), or None."""
         return self._record("traces/trace.json", "trace", legacy.trace)
 
+    def claims(self):
+        """claims.json (contextlab.claims/1, written by the analysis: contextlab.claims.write), checked
+        against its schema; None when the run has none yet."""
+        path = self.file("claims.json")
+        if not os.path.exists(path):
+            return None
+        data, self.checks["claims.json"] = formats.read_record("claims", path, self.schema_dir)
+        return data
+
     def references_log(self):
         """The outside references' raw output (references.log; perf-bench.txt in a legacy run), or ""."""
         path = self.file(legacy.REFERENCES_LOG if self.legacy else "references.log")

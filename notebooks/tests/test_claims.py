@@ -256,6 +256,7 @@ class SyntheticRunTest(unittest.TestCase):
         self.assertEqual(formats.validate(data, claims.CLAIMS_FORMAT, path), formats.VALID)
         self.assertEqual([v["id"] for v in data["verdicts"]], self.ids)
         self.assertFalse([n for n in os.listdir(self.full) if n.startswith(".claims-")])
+        self.assertEqual(lab.Run(self.full).claims(), data)   # a readable record (formats.READS)
         again = claims.record(lab.Run(self.full))
         self.assertEqual(again["verdicts"], data["verdicts"])   # seeded: the same intervals on a rerun
         for v in data["verdicts"]:
