@@ -18,7 +18,7 @@ import tempfile
 
 import pandas as pd
 
-from .. import formats, frames
+from .. import formats
 from ..runs import load
 from . import epoll, sched, servers, stacks, st, switches, syscalls, uring  # noqa: F401 (registers claims)
 from .core import (FAILS, HOLDS, INCONCLUSIVE, JUDGED, METRICS, NOT, NOT_TESTED, PARTLY, REGISTRY, VERDICTS,
