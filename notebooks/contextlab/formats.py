@@ -20,11 +20,12 @@ CROSSCHECK_V1 = "contextlab.crosscheck/1"
 SERVERS = "contextlab.servers/1"
 TRACE = "contextlab.trace/1"
 SUITES = "contextlab.suites/1"
+CLAIMS = "contextlab.claims/1"      # claims.json, written by contextlab.claims.write
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
 READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS,),
-         "trace": (TRACE,), "suites": (SUITES,)}
+         "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,)}
 
 NO_SCHEMA = "no schema"
 VALID = "valid"
