@@ -12,7 +12,7 @@ import java.util.List;
  * {@code seed} (so drift does not line up with a model). Quick (the default, part of `lab run`):
  * three repetitions; the models at 1,000 keep-alive connections (the nginx ratio) for 1 s after
  * a 1 s warm-up of the Java models; the article's 2x2 (py-thread, py-fork, c-thread, c-fork) at
- * its nine points with Connection: close and at two keep-alive points, 1 s each; then each
+ * its nine points with Connection: close and at one keep-alive point (10), 1 s each; then each
  * model's memory with 1,000 idle keep-alive connections. Full ({@code --full}): the twelve
  * keep-alive points, 1 to 10,000, of 10 s after a 5 s warm-up, three Connection: close points of
  * 5 s, the article's points with both connection modes, and 10,000 idle connections.
@@ -25,7 +25,7 @@ record Settings(String mode, List<Models> models, List<Integer> concurrency, Lis
 
     /** The first article's concurrency points (its tables, datasets/reference/article-throughput.csv). */
     static final List<Integer> ARTICLE_CONCURRENCY = List.of(1, 2, 3, 4, 10, 50, 100, 200, 500);
-    static final List<Integer> QUICK_ARTICLE_KEEP_ALIVE = List.of(10, 100);
+    static final List<Integer> QUICK_ARTICLE_KEEP_ALIVE = List.of(10);
     static final int QUICK_REPETITIONS = 3;
     static final int FULL_REPETITIONS = 5;
     static final long DEFAULT_SEED = 18;
