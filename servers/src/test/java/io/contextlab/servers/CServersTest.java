@@ -39,6 +39,15 @@ class CServersTest {
                 "--idle-timeout-ms=" + ModelBehaviour.IDLE_TIMEOUT_MS));
         cmd.addAll(List.of(words).subList(1, words.length));
         if (name.startsWith("prefork")) cmd.add("--workers=8");
+        servesCorrectlyAndStopsClean(cmd, program, childless);
+    }
+
+    /**
+     * Starts the server of cmd (it prints "ready PORT"), checks every model's behaviour on it,
+     * then SIGTERMs it with two connections open: exit 0, and no child alive or left unreaped
+     * (childless: a server that has no child processes at all). Also for the Python models.
+     */
+    static void servesCorrectlyAndStopsClean(List<String> cmd, String name, boolean childless) throws Exception {
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
