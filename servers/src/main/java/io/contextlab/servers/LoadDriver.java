@@ -192,7 +192,7 @@ final class LoadDriver {
             int answered;
             long pssWith;
             ProcessTree.Snapshot with;
-            try (IdleConnections idle = IdleConnections.open(r.port, n, 10_000)) {
+            try (IdleConnections idle = IdleConnections.open(r.port, n, 3_000)) {
                 answered = idle.answered();
                 Thread.sleep(200);
                 with = ProcessTree.snapshot(pid);
@@ -204,7 +204,7 @@ final class LoadDriver {
                     r.model.id(), answered, n, pssBefore, pssWith, perConnection);
             return new ServersReport.Memory(r.model.id(), n, answered, before.rssKb(), pssBefore, with.rssKb(), pssWith,
                     with.threads(), with.processes(), perConnection, answered > 0 ? Math.round((with.rssKb() - before.rssKb()) * 1024.0 / answered) : null,
-                    answered < n ? (n - answered) + " of " + n + " connections not answered within 10 s" : null);
+                    answered < n ? (n - answered) + " of " + n + " connections not answered within 3 s" : null);
         } catch (IOException | RuntimeException e) {
             log.printf("servers: %s memory failed: %s%n", r.model.id(), e);
             return new ServersReport.Memory(r.model.id(), n, 0, null, null, null, null, null, null, null, null, e.toString());
