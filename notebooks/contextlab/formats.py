@@ -17,14 +17,15 @@ SCHEMA_DIR = os.path.join(REPO, "datasets", "schema")
 METADATA = "contextlab.metadata/2"
 CROSSCHECK = "contextlab.crosscheck/2"   # paired checks (issue 16)
 CROSSCHECK_V1 = "contextlab.crosscheck/1"
-SERVERS = "contextlab.servers/1"
+SERVERS = "contextlab.servers/2"
+SERVERS_V1 = "contextlab.servers/1"   # still read: no repetitions, no 2x2, memory or open loop
 TRACE = "contextlab.trace/1"
 SUITES = "contextlab.suites/1"
 CLAIMS = "contextlab.claims/1"      # claims.json, written by contextlab.claims.write
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
-READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS,),
+READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS, SERVERS_V1),
          "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,)}
 
 NO_SCHEMA = "no schema"

@@ -133,16 +133,18 @@ SERVER_COLUMNS = ["run", "label", "model", "kind", "concurrency", "status", "rea
 
 
 def servers(runs=None):
-    """servers.json's points (contextlab.servers/1), one row per model x concurrency: nested fields
-    flattened (latency_us.p99, server.threads, ...), each point's model `kind` from the servers list,
-    latency_{p50,p99,max}_ms from latency_us, and errors = the sum of errors.*."""
+    """servers.json's points (contextlab.servers/2 and /1), one row per model x concurrency x
+    connection x repetition: nested fields flattened (latency_us.p99, server.threads, ...), each
+    point's model `kind` from the servers list, latency_{p50,p99,max}_ms from latency_us, errors =
+    the sum of errors.*, and `repetition` (1 for a v1 record, which measured each point once)."""
     frames = []
     for run in load(runs):
         data = run.servers()
         if data is None:
             continue
         kinds = {s["model"]: s.get("kind") for s in data.get("servers") or []}
-        df = pd.json_normalize([dict(p, kind=kinds.get(p["model"])) for p in data["points"]])
+        df = pd.json_normalize([dict(p, kind=kinds.get(p["model"]), repetition=p.get("repetition", 1))
+                                for p in data["points"]])
         if df.empty:
             continue
         for q in ("p50", "p99", "max"):
@@ -161,6 +163,34 @@ def servers(runs=None):
         if col in df:
             df[col] = pd.to_numeric(df[col], errors="coerce")
     return df
+
+
+def server_memory(runs=None):
+    """servers.json v2's `memory`: one row per run x model (bytes_per_connection, connections, answered, ...)."""
+    rows = []
+    for run in load(runs):
+        data = run.servers()
+        for m in (data or {}).get("memory") or []:
+            rows.append(dict(m, run=run.name, label=run.label))
+    return pd.DataFrame(rows)
+
+
+def server_ratios(runs=None):
+    """servers.json v2's ratios with their intervals: the nginx ratio (family "nginx") and thread/fork
+    of the article's 2x2 (family py or c), one row each, ci split into ci_low and ci_high."""
+    rows = []
+    for run in load(runs):
+        data = run.servers() or {}
+        q = data.get("ratio_to_nginx")
+        if q and data.get("format") == formats.SERVERS:
+            rows.append(dict(run=run.name, family="nginx", connection="keep-alive", concurrency=q["concurrency"],
+                             model=q["best_java_model"], ratio=q["ratio"],
+                             ci_low=(q.get("ci") or [None, None])[0], ci_high=(q.get("ci") or [None, None])[1]))
+        for t in data.get("thread_fork") or []:
+            rows.append(dict(run=run.name, family=t["family"], connection=t["connection"], concurrency=t["concurrency"],
+                             model=f'{t["family"]}-thread/{t["family"]}-fork', ratio=t["ratio"],
+                             ci_low=(t.get("ci") or [None, None])[0], ci_high=(t.get("ci") or [None, None])[1]))
+    return pd.DataFrame(rows)
 
 
 def reference(name):

@@ -119,7 +119,7 @@ def servers(path):
     """servers.json of a legacy run: contextlab.servers/1 with the JVM's path, which the current
     writer replaces by its version."""
     data = formats.read_json(path)
-    if formats.format_of("servers", data, path) != formats.SERVERS:
+    if formats.format_of("servers", data, path) != formats.SERVERS_V1:
         formats.refuse(path, "servers", data.get("format"))
     _require(data, ("points",), path)
     env = dict(data.get("environment") or {})

@@ -103,7 +103,7 @@ class Run:
         return data
 
     def servers(self):
-        """servers.json (contextlab.servers/1), or None when the run has none."""
+        """servers.json (contextlab.servers/2 or /1), or None when the run has none."""
         return self._record("servers.json", "servers", legacy.servers)
 
     def trace(self):

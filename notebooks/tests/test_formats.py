@@ -47,7 +47,7 @@ class LegacyTest(unittest.TestCase):
             formats.validate(self.old.meta, formats.METADATA, "metadata.json", schemas)
             for c in self.old.crosschecks():
                 formats.validate(c, formats.CROSSCHECK_V1, "crosscheck.jsonl", schemas)
-            formats.validate(self.old.servers(), formats.SERVERS, "servers.json", schemas)
+            formats.validate(self.old.servers(), formats.SERVERS_V1, "servers.json", schemas)
         self.assertNotIn("path", self.old.meta["environment"]["jdk"])
         self.assertIn("perf bench", self.old.references_log())
 

@@ -14,7 +14,8 @@ PER_REQUEST = "close"     # servers.json's `connection` of a point with one conn
 
 
 def server_curve(df, model, connection=None):
-    """ok requests/s by concurrency of one model's measured points, or None."""
+    """Mean ok requests/s over repetitions by concurrency of one model's measured points (of one
+    connection mode when given), or None."""
     if df.empty:
         return None
     rows = df[(df["model"] == model) & (df["status"].astype(str) == "measured")]
@@ -23,7 +24,7 @@ def server_curve(df, model, connection=None):
     rows = rows[rows[THROUGHPUT].notna() & (rows[THROUGHPUT] > 0)]
     if rows.empty:
         return None
-    return rows.groupby("concurrency")[THROUGHPUT].max().sort_index()
+    return rows.groupby("concurrency")[THROUGHPUT].mean().sort_index()
 
 
 def _absent(ev, cid, what):

@@ -48,90 +48,166 @@ final class LoadDriver {
         this.wrk = new Wrk();
     }
 
+    /** A model started for the sweep, and what became of it. */
+    private static final class Running {
+        final Models model;
+        final int port;
+        final Path logFile;
+        List<String> command = List.of();
+        ServerProcess server;
+        ProcessTree.Snapshot idle;
+        String status = "ok", reason, deadReason;
+
+        Running(Models model, int port, Path logFile) {
+            this.model = model;
+            this.port = port;
+            this.logFile = logFile;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port + "/";
+        }
+    }
+
     ServersReport.Report run() throws IOException, InterruptedException {
         String started = Instant.now().toString();
         int port = s.basePort();
-        for (Models model : s.models()) {
-            sweep(model, port++);
+        Map<Models, Running> running = new LinkedHashMap<>();
+        List<List<String>> orders = new ArrayList<>();
+        List<ServersReport.Memory> memory = new ArrayList<>();
+        try {
+            for (Models model : s.models()) {
+                running.put(model, start(model, port++));
+            }
+            for (int rep = 1; rep <= s.repetitions(); rep++) {
+                List<Models> order = Settings.order(s.models(), s.seed(), rep);
+                orders.add(order.stream().map(Models::id).toList());
+                log.printf("servers: repetition %d of %d: %s%n", rep, s.repetitions(), Models.ids(order));
+                for (Models model : order) {
+                    sweep(running.get(model), rep);
+                }
+            }
+            if (s.memoryConnections() > 0) {
+                for (Running r : running.values()) {
+                    if (r.server != null && r.deadReason == null) memory.add(memory(r));
+                }
+            }
+        } finally {
+            for (Running r : running.values()) stop(r);
         }
         ServersReport.Report report = new ServersReport.Report(ServersReport.FORMAT, s.mode(), started,
-                Instant.now().toString(), settingsMap(), environment(), servers, points,
-                ServersReport.ratio(points, Settings.RATIO_CONCURRENCY));
+                Instant.now().toString(), settingsMap(orders), environment(), servers, points,
+                ServersReport.ratio(points, Settings.RATIO_CONCURRENCY, s.seed()),
+                ServersReport.threadFork(points, s.seed()), memory, List.of());
         ServersReport.write(report, s.out());
         return report;
     }
 
-    private void sweep(Models model, int port) throws InterruptedException {
-        Path logFile = s.logDir().resolve(model.id() + ".log");
-        List<String> command;
-        ServerProcess server;
+    private Running start(Models model, int port) throws InterruptedException {
+        Running r = new Running(model, port, s.logDir().resolve(model.id() + ".log"));
         try {
             if (!ServerProcess.answers200(port) && portInUse(port)) {
                 throw new IOException("port " + port + " is taken by another program: pick another base with --port");
             }
-            command = ServerProcess.command(model, s, port, s.logDir());
+            r.command = ServerProcess.command(model, s, port, s.logDir());
             log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, port);
-            server = ServerProcess.start(model, command, port, logFile);
+            r.server = ServerProcess.start(model, r.command, port, r.logFile);
+            r.idle = ProcessTree.snapshot(r.server.pid());
+            if (s.warmupSeconds() > 0 && model.kind == Models.Kind.JAVA) {
+                runWrk(r.url(), 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
+                drain(r.server, r.idle);
+                r.idle = ProcessTree.snapshot(r.server.pid());
+            }
         } catch (IOException e) {
             log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
-            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
-                    List.of(), port, "failed", e.getMessage(), null, null, null, null, null, null));
-            for (Settings.Load load : s.loads()) {
-                points.add(ServersReport.Point.failed(model.id(), load, "server not started: " + e.getMessage()));
+            r.status = "failed";
+            r.reason = e.getMessage();
+            if (r.server != null) r.server.close();
+            r.server = null;
+        }
+        return r;
+    }
+
+    /** One repetition of one model's points. */
+    private void sweep(Running r, int rep) throws InterruptedException {
+        Models model = r.model;
+        for (Settings.Load load : s.loads(model)) {
+            int c = load.concurrency();
+            if (r.server == null) {
+                points.add(ServersReport.Point.failed(model.id(), load, rep, "server not started: " + r.reason));
+                continue;
             }
+            if (r.deadReason != null) {
+                points.add(ServersReport.Point.failed(model.id(), load, rep, r.deadReason));
+                continue;
+            }
+            String skip = skipReason(model, c);
+            if (skip != null) {
+                log.printf("servers: %s c=%d skipped: %s%n", model.id(), c, skip);
+                points.add(ServersReport.Point.skipped(model.id(), load, rep, skip));
+                continue;
+            }
+            points.add(measure(model, r.server, r.port, r.url(), load, r.idle, rep));
+            if (!r.server.process.isAlive()) {
+                r.deadReason = "server exited with " + r.server.process.exitValue() + " during c=" + c + " "
+                        + load.connection() + " (see " + r.logFile.getFileName() + ")";
+                r.status = "failed";
+                r.reason = r.deadReason;
+                log.printf("servers: %s %s%n", model.id(), r.deadReason);
+            }
+        }
+    }
+
+    private void stop(Running r) {
+        Models model = r.model;
+        if (r.server == null) {
+            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                    recorded(r.command), r.port, "failed", r.reason, null, null, null, null, null, null));
             return;
         }
-        String status = "ok", reason = null;
-        ProcessTree.Snapshot idle;
-        try (server) {
-            String url = "http://127.0.0.1:" + port + "/";
-            idle = ProcessTree.snapshot(server.pid());
-            if (s.warmupSeconds() > 0) {
-                runWrk(url, 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
-                drain(server, idle);
-                idle = ProcessTree.snapshot(server.pid());
+        long t0 = System.nanoTime();
+        int exit = r.server.stop();
+        long stopMs = (System.nanoTime() - t0) / 1_000_000;
+        if (exit != 0 && r.reason == null) {
+            r.status = "failed";
+            r.reason = exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM";
+        }
+        ProcessTree.Snapshot idle = r.idle;
+        servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
+                recorded(r.command), r.port, r.status, r.reason, r.server.startupMillis, idle == null ? null : idle.fds(),
+                idle == null ? null : idle.threads(), idle == null ? null : idle.rssKb(), exit, stopMs));
+    }
+
+    /**
+     * Memory per connection: the tree's PSS and RSS idle, then with memoryConnections idle
+     * keep-alive connections open, each having had one request answered (so a thread or process
+     * exists for it). bytes_per_connection is the PSS difference over the connections answered.
+     */
+    private ServersReport.Memory memory(Running r) throws InterruptedException {
+        int n = s.memoryConnections();
+        long pid = r.server.pid();
+        try {
+            ProcessTree.Snapshot before = ProcessTree.snapshot(pid);
+            long pssBefore = ProcessTree.pssKb(pid);
+            int answered;
+            long pssWith;
+            ProcessTree.Snapshot with;
+            try (IdleConnections idle = IdleConnections.open(r.port, n, 3_000)) {
+                answered = idle.answered();
+                Thread.sleep(200);
+                with = ProcessTree.snapshot(pid);
+                pssWith = ProcessTree.pssKb(pid);
             }
-            String deadReason = null;
-            for (Settings.Load load : s.loads()) {
-                int c = load.concurrency();
-                if (deadReason != null) {
-                    points.add(ServersReport.Point.failed(model.id(), load, deadReason));
-                    continue;
-                }
-                String skip = skipReason(model, c);
-                if (skip != null) {
-                    log.printf("servers: %s c=%d skipped: %s%n", model.id(), c, skip);
-                    points.add(ServersReport.Point.skipped(model.id(), load, skip));
-                    continue;
-                }
-                points.add(measure(model, server, port, url, load, idle));
-                if (!server.process.isAlive()) {
-                    deadReason = "server exited with " + server.process.exitValue() + " during c=" + c + " "
-                            + load.connection() + " (see " + logFile.getFileName() + ")";
-                    status = "failed";
-                    reason = deadReason;
-                    log.printf("servers: %s %s%n", model.id(), deadReason);
-                }
-            }
-            long t0 = System.nanoTime();
-            int exit = server.stop();
-            long stopMs = (System.nanoTime() - t0) / 1_000_000;
-            if (exit != 0 && reason == null) {
-                status = "failed";
-                reason = exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM";
-            }
-            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
-                    recorded(command), port, status, reason, server.startupMillis, idle.fds(), idle.threads(),
-                    idle.rssKb(), exit, stopMs));
-        } catch (IOException e) {
-            log.printf("servers: %s failed: %s%n", model.id(), e.getMessage());
-            for (Settings.Load load : s.loads()) {
-                if (ServersReport.find(points, model.id(), load.concurrency(), load.connection()) == null) {
-                    points.add(ServersReport.Point.failed(model.id(), load, e.getMessage()));
-                }
-            }
-            servers.add(new ServersReport.Server(model.id(), model.kind.name().toLowerCase(), model.description,
-                    recorded(command), port, "failed", e.getMessage(), server.startupMillis, null, null, null, null, null));
+            drain(r.server, r.idle);
+            Long perConnection = answered > 0 ? Math.round((pssWith - pssBefore) * 1024.0 / answered) : null;
+            log.printf("servers: %-9s memory: %d of %d idle connections answered, PSS %d -> %d KiB, %s bytes each%n",
+                    r.model.id(), answered, n, pssBefore, pssWith, perConnection);
+            return new ServersReport.Memory(r.model.id(), n, answered, before.rssKb(), pssBefore, with.rssKb(), pssWith,
+                    with.threads(), with.processes(), perConnection, answered > 0 ? Math.round((with.rssKb() - before.rssKb()) * 1024.0 / answered) : null,
+                    answered < n ? (n - answered) + " of " + n + " connections not answered within 3 s" : null);
+        } catch (IOException | RuntimeException e) {
+            log.printf("servers: %s memory failed: %s%n", r.model.id(), e);
+            return new ServersReport.Memory(r.model.id(), n, 0, null, null, null, null, null, null, null, null, e.toString());
         }
     }
 
@@ -141,7 +217,7 @@ final class LoadDriver {
     }
 
     private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
-                                        ProcessTree.Snapshot idle) throws InterruptedException {
+                                        ProcessTree.Snapshot idle, int rep) throws InterruptedException {
         int c = load.concurrency();
         int threads = Wrk.threadsFor(c);
         double d = Wrk.wholeSeconds(load.keepAlive() ? s.durationSeconds() : s.closeDurationSeconds());
@@ -188,14 +264,14 @@ final class LoadDriver {
                     model.id(), c, load.connection(), okRps, latency.p50(), latency.p99(), errors.connect(), errors.read(),
                     errors.write(), errors.timeout(), errors.non2xx(), unanswered, census.connections(), second.threads(),
                     second.rssKb() / 1024);
-            return new ServersReport.Point(model.id(), c, load.connection(), "measured", null, threads, round(seconds, 3),
+            return new ServersReport.Point(model.id(), c, load.connection(), rep, "measured", null, threads, round(seconds, 3),
                     r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
                     census.connections() < 0 ? null : census.connections(),
                     census.unanswered() < 0 ? null : census.unanswered(), stats,
                     underLoad ? CpuAccount.between(cpuFirst, cpuSecond) : null, after.fds(), after.sockets() - idle.sockets(), drainMs);
         } catch (IOException | RuntimeException ex) {
             log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
-            return ServersReport.Point.failed(model.id(), load, ex.toString());
+            return ServersReport.Point.failed(model.id(), load, rep, ex.toString());
         }
     }
 
@@ -227,7 +303,7 @@ final class LoadDriver {
                     + "RLIMIT_NOFILE is " + nofile + " (soft, raised to the hard limit " + Limits.openFilesHard()
                     + ", which only root can raise)";
         }
-        if (model == Models.THREAD || model == Models.FORK) {
+        if (model == Models.THREAD || model == Models.FORK || model.article()) {
             long[] tasks = Limits.tasks();          // {existing, pid_max, threads-max}
             long cap = Math.min(tasks[1], tasks[2]) - tasks[0] - TASK_HEADROOM;
             if (c > cap) {
@@ -248,14 +324,21 @@ final class LoadDriver {
         }
     }
 
-    private Map<String, Object> settingsMap() {
+    private Map<String, Object> settingsMap(List<List<String>> orders) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("repetitions", s.repetitions());
+        m.put("seed", s.seed());
+        m.put("order", orders);
+        m.put("article_close_concurrency", s.articleClose());
+        m.put("article_keep_alive_concurrency", s.articleKeepAlive());
+        m.put("memory_connections", s.memoryConnections());
         m.put("models", s.models().stream().map(Models::id).toList());
         m.put("concurrency", s.concurrency());
         m.put("close_concurrency", s.closeConcurrency());
         m.put("duration_s", s.durationSeconds());
         m.put("close_duration_s", s.closeDurationSeconds());
         m.put("warmup_s", s.warmupSeconds());
+        m.put("warmup_models", "java");
         m.put("warmup_connections", 10);
         m.put("wrk_threads", "2 when concurrency is even, else 1 (wrk gives each thread concurrency/threads connections)");
         m.put("wrk_timeout_s", s.wrkTimeoutSeconds());

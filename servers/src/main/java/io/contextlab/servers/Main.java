@@ -90,6 +90,8 @@ public final class Main {
         String models = null, concurrency = null, closeConcurrency = null, out = null, logDir = null, nativeDir = null, jar = null;
         Double duration = null, warmup = null;
         int port = 18080, workers = ServerConfig.DEFAULT_POOL;
+        Integer repetitions = null, memory = null;
+        long seed = Settings.DEFAULT_SEED;
         long idleMs = 30_000;
         double timeout = 4;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -114,6 +116,9 @@ public final class Main {
                 case "--native-dir" -> nativeDir = kv[1];
                 case "--jar" -> jar = kv[1];
                 case "--java" -> java = kv[1];
+                case "--repetitions" -> repetitions = integer(kv);
+                case "--seed" -> seed = integer(kv);
+                case "--memory-connections" -> memory = integer(kv);
                 default -> fail("unknown option to drive: " + a);
             }
         }
@@ -129,8 +134,11 @@ public final class Main {
         Path jarPath = jar != null ? Path.of(jar) : ownJar();
         Path nativePath = nativeDir != null ? Path.of(nativeDir) : jarPath.getParent().resolve("native");
         for (Models m : chosen) {
-            if (m.kind == Models.Kind.C && !Files.isExecutable(nativePath.resolve(m.id() + "_server"))) {
-                fail("no " + nativePath.resolve(m.id() + "_server") + ": build first (scripts/lab build)");
+            if (m.kind == Models.Kind.C && !Files.isExecutable(nativePath.resolve(m.binary()))) {
+                fail("no " + nativePath.resolve(m.binary()) + ": build first (scripts/lab build)");
+            }
+            if (m.kind == Models.Kind.PYTHON && !Files.isExecutable(Path.of(ServerProcess.PYTHON))) {
+                fail("no " + ServerProcess.PYTHON + ": install Debian's python3 (apt-get install python3)");
             }
             if (m == Models.NGINX && !Files.isExecutable(Path.of(NginxReference.BINARY))) {
                 fail("no " + NginxReference.BINARY + ": install Debian's nginx-light (apt-get install nginx-light)");
@@ -144,7 +152,11 @@ public final class Main {
                 Wrk.wholeSeconds(duration != null ? duration : (full ? 5 : 1)),
                 warmup != null ? Wrk.wholeSeconds(warmup) : (full ? 5 : 1),
                 timeout, idleMs, workers, Runtime.getRuntime().availableProcessors(), port, java, jarPath,
-                nativePath, outPath, logs);
+                nativePath, outPath, logs,
+                repetitions != null ? repetitions : (full ? Settings.FULL_REPETITIONS : Settings.QUICK_REPETITIONS), seed,
+                concurrency != null ? cs : Settings.ARTICLE_CONCURRENCY,
+                concurrency != null ? List.of() : full ? Settings.ARTICLE_CONCURRENCY : Settings.QUICK_ARTICLE_KEEP_ALIVE,
+                memory != null ? memory : full ? Settings.FULL_MEMORY_CONNECTIONS : Settings.QUICK_MEMORY_CONNECTIONS);
         ServersReport.Report report = new LoadDriver(settings, System.err).run();
         ServersReport.printSummary(report, System.out);
         System.out.println("servers: wrote " + outPath);
@@ -211,6 +223,8 @@ public final class Main {
                                          [--close-concurrency=10,...] (Connection: close points; none by default
                                           when --concurrency is given)
                                          [--warmup=S] [--timeout=S] [--port=BASE] [--workers=N] [--idle-timeout-ms=N]
+                                         [--repetitions=N] [--seed=N] (the shuffled model order of each repetition)
+                                         [--memory-connections=N] (idle keep-alive connections for bytes_per_connection; 0: none)
                        servers.jar models""");
     }
 

@@ -55,15 +55,40 @@ final class ServerProcess implements AutoCloseable {
                 cmd.add("--workers=" + (model.loopPerCore() ? s.loops() : s.poolWorkers()));
             }
             case C -> {
-                cmd.add(s.nativeDir().resolve(model.id() + "_server").toString());
+                cmd.add(s.nativeDir().resolve(model.binary()).toString());
+                if (model.mode() != null) cmd.add("--mode=" + model.mode());
                 cmd.add("--port=" + port);
                 cmd.add("--idle-timeout-ms=" + idleMs);
                 if (model == Models.PREFORK) cmd.add("--workers=" + s.poolWorkers());
+            }
+            case PYTHON -> {
+                cmd.add(PYTHON);
+                cmd.add(pythonScript(workDir).toString());
+                cmd.add("--mode=" + model.mode());
+                cmd.add("--port=" + port);
+                cmd.add("--idle-timeout-ms=" + idleMs);
             }
             case REFERENCE -> cmd.addAll(NginxReference.prepare(workDir.resolve("nginx"), port, s.loops(),
                     Math.max(1, idleMs / 1000)));
         }
         return cmd;
+    }
+
+    /** Debian's interpreter: the Python models use the standard library only. */
+    static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON_SCRIPT = "py_http_server.py";
+
+    /** The Python models' program (a resource of servers.jar), copied into dir once. */
+    static Path pythonScript(Path dir) throws IOException {
+        Path target = dir.resolve(PYTHON_SCRIPT);
+        if (!java.nio.file.Files.exists(target)) {
+            java.nio.file.Files.createDirectories(dir);
+            try (InputStream in = ServerProcess.class.getResourceAsStream(PYTHON_SCRIPT)) {
+                if (in == null) throw new IOException(PYTHON_SCRIPT + " is not in servers.jar: rebuild (scripts/lab build)");
+                java.nio.file.Files.copy(in, target);
+            }
+        }
+        return target;
     }
 
     static ServerProcess start(Models model, List<String> command, int port, Path log) throws IOException {

@@ -18,7 +18,7 @@ import java.util.Map;
  * best Java model to nginx at 1,000 connections. notebooks/contextlab.py is the only reader.
  */
 final class ServersReport {
-    static final String FORMAT = "contextlab.servers/1";
+    static final String FORMAT = "contextlab.servers/2";
 
     record Latency(long p50, long p90, long p99, long p999, long max, double mean, double stdev) {}
 
@@ -29,17 +29,17 @@ final class ServersReport {
                        double windowS, Long ctxVoluntary, Long ctxInvoluntary,
                        Double ctxVoluntaryPerRequest, Double ctxInvoluntaryPerRequest) {}
 
-    record Point(String model, int concurrency, String connection, String status, String reason,
+    record Point(String model, int concurrency, String connection, int repetition, String status, String reason,
                  Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
                  Double bytesPerS, Latency latencyUs, Errors errors, Integer serverConnections, Integer unansweredConnections,
                  ServerStats server, CpuAccount.Window cpu, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
-        static Point skipped(String model, Settings.Load load, String reason) {
-            return new Point(model, load.concurrency(), load.connection(), "skipped", reason, null, null, null, null, null, null, null,
+        static Point skipped(String model, Settings.Load load, int repetition, String reason) {
+            return new Point(model, load.concurrency(), load.connection(), repetition, "skipped", reason, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null);
         }
 
-        static Point failed(String model, Settings.Load load, String reason) {
-            return new Point(model, load.concurrency(), load.connection(), "failed", reason, null, null, null, null, null, null, null,
+        static Point failed(String model, Settings.Load load, int repetition, String reason) {
+            return new Point(model, load.concurrency(), load.connection(), repetition, "failed", reason, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null);
         }
     }
@@ -48,12 +48,31 @@ final class ServersReport {
                   String status, String reason, Long startupMs, Integer idleFds, Integer idleThreads,
                   Long idleRssKb, Integer exitCode, Long stopMs) {}
 
-    /** excluded: Java models measured at that concurrency but not eligible, with why. */
+    /**
+     * excluded: Java models measured at that concurrency but not eligible, with why. The figures
+     * are means over repetitions; ci is a 95 % percentile bootstrap interval of the ratio of means
+     * (each side's repetitions resampled with replacement, the best model held fixed).
+     */
     record Ratio(int concurrency, String bestJavaModel, Double bestJavaRequestsPerS, Double nginxRequestsPerS,
-                 Double ratio, String reason, Map<String, String> excluded) {}
+                 Double ratio, List<Double> ci, Integer repetitions, String reason, Map<String, String> excluded) {}
+
+    /** Thread mode over fork mode of one family of the article's 2x2 at one point (means, bootstrap ci). */
+    record ThreadFork(String family, String connection, int concurrency, Double threadRequestsPerS,
+                      Double forkRequestsPerS, Double ratio, List<Double> ci, int repetitions) {}
+
+    /**
+     * A model's memory with `connections` idle keep-alive connections open, against the same
+     * server idle just before: bytes_per_connection = (PSS with − PSS idle) / connections answered.
+     */
+    record Memory(String model, int connections, int answered, Long idleRssKb, Long idlePssKb, Long rssKb, Long pssKb,
+                  Integer threads, Integer processes, Long bytesPerConnection, Long rssBytesPerConnection, String reason) {}
+
+    /** Open-loop latency at a fixed rate (not measured yet: the list stays empty). */
+    record OpenLoop(String model, double rate, double ratePercentOfPeak, Map<String, Long> latencyUs, boolean corrected) {}
 
     record Report(String format, String mode, String started, String finished, Map<String, Object> settings,
-                  Map<String, Object> environment, List<Server> servers, List<Point> points, Ratio ratioToNginx) {}
+                  Map<String, Object> environment, List<Server> servers, List<Point> points, Ratio ratioToNginx,
+                  List<ThreadFork> threadFork, List<Memory> memory, List<OpenLoop> openLoop) {}
 
     private ServersReport() {}
 
@@ -97,37 +116,90 @@ final class ServersReport {
      * connection left unanswered (a bounded pool that serves 256 of 1,000 connections fast is
      * not serving 1,000 connections).
      */
-    static Ratio ratio(List<Point> points, int concurrency) {
-        Point best = null, nginx = null;
+    static Ratio ratio(List<Point> points, int concurrency, long seed) {
+        Map<String, List<Double>> javaRuns = new java.util.LinkedHashMap<>();
+        List<Double> nginx = new ArrayList<>();
         Map<String, String> excluded = new java.util.LinkedHashMap<>();
+        String nginxCaveat = null;
         for (Point p : points) {
             if (p.concurrency() != concurrency || !"keep-alive".equals(p.connection())
                     || !"measured".equals(p.status())) continue;
             Models m = Models.byId(p.model());
             if (m == Models.NGINX) {
-                nginx = p;
+                nginx.add(p.okRequestsPerS());
+                if (shortfall(p) != null) nginxCaveat = "nginx itself had " + shortfall(p);
                 continue;
             }
             if (m.kind != Models.Kind.JAVA) continue;
             String why = shortfall(p);
             if (why != null) {
-                excluded.put(p.model(), why);
-            } else if (best == null || p.okRequestsPerS() > best.okRequestsPerS()) {
-                best = p;
+                excluded.put(p.model(), "repetition " + p.repetition() + ": " + why);
             }
+            javaRuns.computeIfAbsent(p.model(), k -> new ArrayList<>()).add(p.okRequestsPerS());
         }
-        if (best == null || nginx == null) {
+        excluded.keySet().forEach(javaRuns::remove);
+        String best = null;
+        for (var e : javaRuns.entrySet()) {
+            if (best == null || mean(e.getValue()) > mean(javaRuns.get(best))) best = e.getKey();
+        }
+        if (best == null || nginx.isEmpty()) {
             String missing = best == null ? "no Java model" : "nginx";
-            return new Ratio(concurrency, best == null ? null : best.model(), best == null ? null : best.okRequestsPerS(),
-                    nginx == null ? null : nginx.okRequestsPerS(), null,
+            return new Ratio(concurrency, best, best == null ? null : mean(javaRuns.get(best)),
+                    nginx.isEmpty() ? null : mean(nginx), null, null, null,
                     missing + " was measured at " + concurrency + " connections in this session"
                             + (best == null && !excluded.isEmpty() ? " without errors or unanswered connections" : ""),
                     excluded);
         }
-        double ratio = nginx.okRequestsPerS() > 0 ? best.okRequestsPerS() / nginx.okRequestsPerS() : Double.NaN;
-        String caveat = shortfall(nginx) == null ? null : "nginx itself had " + shortfall(nginx);
-        return new Ratio(concurrency, best.model(), best.okRequestsPerS(), nginx.okRequestsPerS(), ratio, caveat,
-                excluded);
+        List<Double> b = javaRuns.get(best);
+        double ratio = mean(nginx) > 0 ? mean(b) / mean(nginx) : Double.NaN;
+        return new Ratio(concurrency, best, mean(b), mean(nginx), ratio, bootstrapRatio(b, nginx, seed),
+                Math.min(b.size(), nginx.size()), nginxCaveat, excluded);
+    }
+
+    /** Thread over fork for each family of the article's 2x2 (py, c), connection mode and concurrency. */
+    static List<ThreadFork> threadFork(List<Point> points, long seed) {
+        List<ThreadFork> out = new ArrayList<>();
+        for (String family : List.of("py", "c")) {
+            Map<String, List<Double>> thread = new java.util.LinkedHashMap<>(), fork = new java.util.LinkedHashMap<>();
+            for (Point p : points) {
+                if (!"measured".equals(p.status()) || p.okRequestsPerS() == null) continue;
+                String key = p.connection() + " " + p.concurrency();
+                if (p.model().equals(family + "-thread")) thread.computeIfAbsent(key, k -> new ArrayList<>()).add(p.okRequestsPerS());
+                if (p.model().equals(family + "-fork")) fork.computeIfAbsent(key, k -> new ArrayList<>()).add(p.okRequestsPerS());
+            }
+            for (var e : thread.entrySet()) {
+                List<Double> f = fork.get(e.getKey());
+                if (f == null) continue;
+                String[] k = e.getKey().split(" ");
+                double fm = mean(f);
+                out.add(new ThreadFork(family, k[0], Integer.parseInt(k[1]), mean(e.getValue()), fm,
+                        fm > 0 ? mean(e.getValue()) / fm : null, fm > 0 ? bootstrapRatio(e.getValue(), f, seed) : null,
+                        Math.min(e.getValue().size(), f.size())));
+            }
+        }
+        return out;
+    }
+
+    static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * 95 % percentile bootstrap interval of mean(a) / mean(b): 2,000 resamples, each side's
+     * values drawn with replacement, from a Random seeded with seed (reproducible).
+     */
+    static List<Double> bootstrapRatio(List<Double> a, List<Double> b, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        int n = 2000;
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sa = 0, sb = 0;
+            for (int j = 0; j < a.size(); j++) sa += a.get(rnd.nextInt(a.size()));
+            for (int j = 0; j < b.size(); j++) sb += b.get(rnd.nextInt(b.size()));
+            r[i] = (sa / a.size()) / (sb / b.size());
+        }
+        java.util.Arrays.sort(r);
+        return List.of(r[(int) (0.025 * n)], r[(int) (0.975 * n) - 1]);
     }
 
     /** Why a measured point did not serve its whole load, or null. */
@@ -145,7 +217,7 @@ final class ServersReport {
         return null;
     }
 
-    /** The table `lab servers` ends with: ok requests/s, p99 and errors per model and concurrency. */
+    /** The table `lab servers` ends with: mean ok requests/s over repetitions per model and concurrency. */
     static void printSummary(Report r, PrintStream out) {
         for (String connection : List.of("keep-alive", "close")) {
             if (r.points().stream().anyMatch(p -> p.connection().equals(connection))) {
@@ -159,16 +231,27 @@ final class ServersReport {
     private static void printRatio(Report r, PrintStream out) {
         Ratio q = r.ratioToNginx();
         if (q.ratio() != null) {
-            out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s)%n",
-                    q.concurrency(), q.bestJavaModel(), q.bestJavaRequestsPerS(), q.ratio(), q.nginxRequestsPerS());
+            out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s),"
+                            + " 95%% interval %.2f to %.2f over %d repetitions%n",
+                    q.concurrency(), q.bestJavaModel(), q.bestJavaRequestsPerS(), q.ratio(), q.nginxRequestsPerS(),
+                    q.ci().get(0), q.ci().get(1), q.repetitions());
             q.excluded().forEach((m, why) -> out.printf("  (%s not compared: %s)%n", m, why));
             if (q.reason() != null) out.printf("  (%s)%n", q.reason());
         } else {
             out.printf("no Java/nginx ratio at %d connections: %s%n", q.concurrency(), q.reason());
         }
+        for (ThreadFork t : r.threadFork()) {
+            out.printf("%s thread/fork at c=%d %s: %.1f x (%.1f to %.1f)%n", t.family(), t.concurrency(), t.connection(),
+                    t.ratio(), t.ci() == null ? Double.NaN : t.ci().get(0), t.ci() == null ? Double.NaN : t.ci().get(1));
+        }
+        for (Memory m : r.memory()) {
+            out.printf("%s: %s bytes per idle connection (%d of %d answered)%n", m.model(), m.bytesPerConnection(),
+                    m.answered(), m.connections());
+        }
         for (Point p : r.points()) {
             if (!"measured".equals(p.status())) {
-                out.printf("%s at c=%d %s: %s%n", p.model(), p.concurrency(), p.status(), p.reason());
+                out.printf("%s at c=%d %s (repetition %d) %s: %s%n", p.model(), p.concurrency(), p.connection(),
+                        p.repetition(), p.status(), p.reason());
             }
         }
     }
@@ -184,11 +267,14 @@ final class ServersReport {
         for (Server s : r.servers()) {
             out.printf("%-10s", s.model());
             for (int c : cs) {
-                Point p = find(r.points(), s.model(), c, connection);
+                List<Point> ps = r.points().stream().filter(p -> p.model().equals(s.model()) && p.concurrency() == c
+                        && p.connection().equals(connection)).toList();
+                List<Double> ok = ps.stream().filter(p -> "measured".equals(p.status())).map(Point::okRequestsPerS).toList();
                 String cell;
-                if (p == null) cell = "-";
-                else if (!"measured".equals(p.status())) cell = p.status();
-                else cell = String.format("%.0f%s", p.okRequestsPerS(), shortfall(p) != null ? "*" : "");
+                if (ps.isEmpty()) cell = "-";
+                else if (ok.isEmpty()) cell = ps.get(0).status();
+                else cell = String.format("%.0f%s", mean(ok), ps.stream().anyMatch(p -> "measured".equals(p.status())
+                        && shortfall(p) != null) ? "*" : "");
                 out.printf(" %14s", cell);
             }
             out.println();

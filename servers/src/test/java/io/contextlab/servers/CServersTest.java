@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The C fork-per-connection, prefork and io_uring servers: the same behaviour as the Java models,
+ * The C fork-per-connection (and its thread-per-connection mode, c-thread), prefork and io_uring servers: the same behaviour as the Java models,
  * and on SIGTERM the server exits 0 having taken every child down and reaped it (none is left
- * alive or as a zombie). The io_uring server has no children (one thread, one ring): for it the
+ * alive or as a zombie). The io_uring server and the thread mode have no children (one thread, one ring): for it the
  * SIGTERM with connections open must simply end in exit 0.
  */
 class CServersTest {
@@ -30,11 +30,24 @@ class CServersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fork_server", "prefork_server", "uring_server"})
-    void servesCorrectlyAndReapsEveryChildOnSigterm(String name) throws Exception {
+    @ValueSource(strings = {"fork_server", "fork_server --mode=thread", "prefork_server", "uring_server"})
+    void servesCorrectlyAndReapsEveryChildOnSigterm(String program) throws Exception {
+        String[] words = program.split(" ");
+        String name = words[0];
+        boolean childless = name.startsWith("uring") || program.contains("--mode=thread");
         List<String> cmd = new ArrayList<>(List.of(binary(name).toString(), "--port=0",
                 "--idle-timeout-ms=" + ModelBehaviour.IDLE_TIMEOUT_MS));
+        cmd.addAll(List.of(words).subList(1, words.length));
         if (name.startsWith("prefork")) cmd.add("--workers=8");
+        servesCorrectlyAndStopsClean(cmd, program, childless);
+    }
+
+    /**
+     * Starts the server of cmd (it prints "ready PORT"), checks every model's behaviour on it,
+     * then SIGTERMs it with two connections open: exit 0, and no child alive or left unreaped
+     * (childless: a server that has no child processes at all). Also for the Python models.
+     */
+    static void servesCorrectlyAndStopsClean(List<String> cmd, String name, boolean childless) throws Exception {
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
@@ -56,7 +69,7 @@ class CServersTest {
                 a.getInputStream().read();
                 b.getInputStream().read();           // both answered: their children exist now
                 List<ProcessHandle> children = server.descendants().toList();
-                if (!name.startsWith("uring")) assertFalse(children.isEmpty(), "no child process while connections are open");
+                if (!childless) assertFalse(children.isEmpty(), "no child process while connections are open");
                 server.destroy();                    // SIGTERM
                 assertTrue(server.waitFor(20, TimeUnit.SECONDS), name + " did not exit after SIGTERM");
                 assertEquals(0, server.exitValue());

@@ -16,21 +16,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * servers.json against its schema (datasets/schema/servers.v1.schema.json) without a sweep: a
+ * servers.json against its schema (datasets/schema/servers.v2.schema.json; committed runs against theirs) without a sweep: a
  * report of synthetic points of every status, written the way the driver writes it, and every
  * committed run's servers.json.
  */
 class ServersRecordTest {
     private static ServersReport.Report synthetic(Path runDir) {
         Settings.Load one = new Settings.Load(1, true);
-        ServersReport.Point measured = new ServersReport.Point("selector", 1, "keep-alive", "measured", null, 1, 1.0, 10L,
+        ServersReport.Point measured = new ServersReport.Point("selector", 1, "keep-alive", 1, "measured", null, 1, 1.0, 10L,
                 10.0, 10.0, 1000.0, new ServersReport.Latency(1, 2, 3, 4, 5, 1.5, 0.5),
                 new ServersReport.Errors(0, 0, 0, 0, 0), 1, 0,
                 new ServersReport.ServerStats(true, 0.25, 0.6, 1, 8, 1024, 512L, 9, 0.35, 3L, 1L, 0.3, 0.1),
                 new CpuAccount.Window(0.35, 0.5, 0.4, 0.0, 1.0, 0.1, 0.0), 8, 0, 5L);
         List<ServersReport.Point> points = List.of(measured,
-                ServersReport.Point.skipped("fork", one, "needs more descriptors"),
-                ServersReport.Point.failed("nginx", one, "server not started"));
+                ServersReport.Point.skipped("fork", one, 1, "needs more descriptors"),
+                ServersReport.Point.failed("nginx", one, 2, "server not started"));
         List<String> command = ServersReport.portable(List.of("/opt/jdk/bin/java", "-Xmx1g", "-cp",
                 "/somewhere/servers/target/servers.jar", Main.class.getName(), "serve", "selector"), runDir);
         List<ServersReport.Server> servers = List.of(
@@ -54,6 +54,13 @@ class ServersRecordTest {
         settings.put("java_options", ServerProcess.JAVA_OPTIONS);
         settings.put("sample_at", List.of(0.25, 0.6));
         settings.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
+        settings.put("repetitions", 2);
+        settings.put("seed", 18);
+        settings.put("order", List.of(List.of("selector", "fork", "nginx"), List.of("nginx", "selector", "fork")));
+        settings.put("article_close_concurrency", Settings.ARTICLE_CONCURRENCY);
+        settings.put("article_keep_alive_concurrency", List.of(10));
+        settings.put("memory_connections", 1000);
+        settings.put("warmup_models", "java");
         Map<String, Object> environment = new java.util.LinkedHashMap<>();
         environment.put("cpus", 2);
         environment.put("java_version", System.getProperty("java.version"));
@@ -66,7 +73,11 @@ class ServersRecordTest {
             environment.put(k, "1");
         }
         return new ServersReport.Report(ServersReport.FORMAT, "quick", "2026-12-01T00:00:00Z", "2026-12-01T00:01:00Z",
-                settings, environment, servers, points, ServersReport.ratio(points, Settings.RATIO_CONCURRENCY));
+                settings, environment, servers, points, ServersReport.ratio(points, Settings.RATIO_CONCURRENCY, 18),
+                List.of(new ServersReport.ThreadFork("py", "close", 10, 100.0, 10.0, 10.0, List.of(8.0, 12.0), 3)),
+                List.of(new ServersReport.Memory("selector", 1000, 1000, 4096L, 2048L, 8192L, 6144L, 12, 1, 4200L, 4200L, null),
+                        new ServersReport.Memory("fork", 1000, 0, null, null, null, null, null, null, null, null, "failed")),
+                List.of(new ServersReport.OpenLoop("nginx", 1000, 25, Map.of("p50", 100L, "p99", 900L, "p99.9", 2000L), true)));
     }
 
     @Test
@@ -74,7 +85,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out);
-        SchemaCheck.assertValid("servers.v1", json);
+        SchemaCheck.assertValid("servers.v2", json);
         assertFalse(json.contains("\"/"), "an absolute path in servers.json:\n" + json);
     }
 
@@ -83,7 +94,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out).replaceFirst("\"ratio_to_nginx\"", "\"ratio_to_ngnix\"");
-        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v1", json));
+        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v2", json));
     }
 
     @Test
@@ -94,8 +105,31 @@ class ServersRecordTest {
             files = dirs.map(d -> d.resolve("servers.json")).filter(Files::isRegularFile).toList();
         }
         for (Path f : files) {
-            SchemaCheck.assertValid("servers.v1", Files.readString(f));
+            String json = Files.readString(f);
+            SchemaCheck.assertValid(json.contains("\"contextlab.servers/2\"") ? "servers.v2" : "servers.v1", json);
         }
+    }
+
+    @Test
+    void theModelOrderOfARepetitionIsReproducibleFromItsSeed() {
+        List<Models> models = Models.all();
+        for (int rep = 1; rep <= 3; rep++) {
+            List<Models> order = Settings.order(models, 18, rep);
+            assertEquals(order, Settings.order(models, 18, rep));
+            assertEquals(new java.util.HashSet<>(models), new java.util.HashSet<>(order));
+            assertEquals(models.size(), order.size());
+        }
+        assertFalse(Settings.order(models, 18, 1).equals(Settings.order(models, 18, 2))
+                && Settings.order(models, 18, 2).equals(Settings.order(models, 18, 3)), "the same order every repetition");
+    }
+
+    @Test
+    void theBootstrapIntervalIsReproducibleAndHoldsTheRatio() {
+        List<Double> a = List.of(10.0, 11.0, 12.0), b = List.of(5.0, 6.0, 7.0);
+        List<Double> ci = ServersReport.bootstrapRatio(a, b, 18);
+        assertEquals(ci, ServersReport.bootstrapRatio(a, b, 18));
+        double ratio = ServersReport.mean(a) / ServersReport.mean(b);
+        org.junit.jupiter.api.Assertions.assertTrue(ci.get(0) <= ratio && ratio <= ci.get(1), ci.toString());
     }
 
     @Test
