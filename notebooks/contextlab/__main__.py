@@ -1,11 +1,11 @@
 """python3 -m contextlab <command> [args]: the analysis commands the Java CLI hands over.
 
     report [RUN ...] [--out DIR] [--only NB,...] [--jobs N]   execute the notebooks into RUN/report/
-    compare ...                                               (a later issue: contextlab.compare/1)
+    compare RUN_A RUN_B [RUN_C ...] [--out DIR]               compare.json (contextlab.compare/1), compare.html
 """
 import sys
 
-COMMANDS = ("report",)
+COMMANDS = ("report", "compare")
 
 
 def main(argv):
@@ -16,6 +16,9 @@ def main(argv):
     if command == "report":
         from . import report
         return report.main(rest)
+    if command == "compare":
+        from . import compare
+        return compare.main(rest)
     print(f"contextlab: no command {command!r} (have: {', '.join(COMMANDS)})", file=sys.stderr)
     return 2
 

@@ -19,11 +19,13 @@ CROSSCHECK = "contextlab.crosscheck/1"
 SERVERS = "contextlab.servers/1"
 TRACE = "contextlab.trace/1"
 SUITES = "contextlab.suites/1"
+COMPARE = "contextlab.compare/1"        # written by contextlab.compare
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
 READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK,), "servers": (SERVERS,),
-         "trace": (TRACE,), "suites": (SUITES,)}
+         "trace": (TRACE,), "suites": (SUITES,),
+         "compare": (COMPARE,)}
 
 NO_SCHEMA = "no schema"
 VALID = "valid"
