@@ -235,6 +235,15 @@ def _short(benchmark):
     return ".".join(benchmark.split(".")[-2:])
 
 
+def _by_name(rows, most=8):
+    """"SyscallLoops.getppid ×2.41, EpollCtl.mod ×2.30 (5 params), …": each benchmark once."""
+    named = {}
+    for r in rows:
+        named.setdefault(_short(r["benchmark"]), []).append(r["ratio"])
+    text = [f"{n} \u00d7{_geomean(v):.2f}" + (f" ({len(v)} params)" if len(v) > 1 else "") for n, v in named.items()]
+    return ", ".join(text[:most]) + (f", and {len(text) - most} more" if len(text) > most else "")
+
+
 def _shown(value):
     return "absent" if value is None else (value if isinstance(value, str) else json.dumps(value))
 
@@ -266,8 +275,7 @@ def causes(rows, diff):
             named = (mitigations if name == "kernel entry" and mitigations else
                      [k for k in candidates if k.startswith("jdk.")] if name == "Java code" and
                      any(k.startswith("jdk.") for k in candidates) else candidates)
-            examples = ", ".join(f"{_short(r['benchmark'])}{' ' + json.dumps(r['params']) if r['params'] else ''}"
-                                 f" \u00d7{r['ratio']:.2f}" for r in sorted(moved, key=lambda r: -abs(math.log(r['ratio'])))[:5])
+            examples = _by_name(moved)
             evidence = (f"{len(moved)} of {len(members)} {name} benchmarks {direction} in B, by \u00d7{factor:.2f} "
                         f"(from \u00d7{min(factors):.2f} to \u00d7{max(factors):.2f}): {examples}")
             if named:

@@ -71,7 +71,6 @@ def _matplotlib():
 
 # ---------------------------------------------------------------- identity
 
-MITIGATION_SHOWN = 60
 
 
 def identity(run):
@@ -81,7 +80,7 @@ def identity(run):
     jdk = env.get("jdk") or {}
     mitigations = env.get("mitigations") or {}
     active = {k: v for k, v in mitigations.items() if isinstance(v, str) and not v.startswith("Not affected")}
-    mit = "<br>".join(f"<b>{esc(k)}</b>: {esc(v[:MITIGATION_SHOWN])}" for k, v in active.items()) or "none recorded"
+    mit = "<br>".join(f"<b>{esc(k)}</b>: {esc(v)}" for k, v in active.items()) or "none recorded"
     rows = [("run", f"<code>{esc(run.name)}</code>" + (" (legacy format, read by contextlab.legacy)" if run.legacy else "")),
             ("host", esc(run.host)), ("CPU", esc(env.get("cpu_model")) + (f" — microcode {esc(env.get('microcode'))}"
                                                                          if env.get("microcode") else "")),
