@@ -39,6 +39,8 @@ NOT_FACTS = ("run", "started", "finished", "status", "command", "suites", "bench
 # kernel entry: a real system call made in a C loop (or through the JDK); "java": code the JIT compiles;
 # native: C code in user space; handoff: a thread or process woken by another; memory: page faults, RSS.
 GROUPS = (
+    ("clock reads", r"SyscallLoops\.clockGettimeVdso|JavaCalls\.nanoTime",
+     ("clocksource", "tsc_khz", "virtualization", "cpu_model", "kernel")),
     ("kernel entry", r"SyscallLoops\.(getppid|read1ByteDevZero|write1ByteDevNull)$|NativeCrossings\.getpid|"
                      r"EpollCtl\.|JavaCalls\.fileChannelRead1Byte|NopBatching\.getppid|SmallReads\.read$|"
                      r"PollScan\.|SelectScan\.",
@@ -59,6 +61,10 @@ GROUPS = (
 KERNEL_ENTRY_MITIGATIONS = ("meltdown", "spectre_v1", "spectre_v2", "spec_rstack_overflow", "retbleed", "mds",
                             "tsx_async_abort", "mmio_stale_data", "reg_file_data_sampling",
                             "indirect_target_selection", "its", "tsa", "bhi", "vmscape")
+# Facts that move every benchmark at once (the broad rule).
+MACHINE_WIDE = ("cpu_model", "microcode", "virtualization", "clocksource", "frequency_governor", "turbo",
+                "cpus_online", "smt_active", "kernel")
+BROAD_SHARE = 0.6
 # A group moves together when at least this share of its compared rows is significant in one
 # direction and the factors of those rows lie within this spread (max/min) of each other.
 GROUP_SHARE = 0.5
@@ -248,10 +254,11 @@ def _shown(value):
     return "absent" if value is None else (value if isinstance(value, str) else json.dumps(value))
 
 
-def causes(rows, diff):
+def causes(rows, diff, cpus=None):
     """Each group of benchmarks that moved together (GROUP_SHARE of its rows significant, one
     direction, factors within GROUP_SPREAD), tied to the recorded differences that could move it.
-    Worded as hypotheses: the evidence is the effect and the difference side by side."""
+    Worded as hypotheses: the evidence is the effect and the difference side by side. Before them,
+    when most rows moved one way, a machine-wide cause (_broad). cpus: {"a": n, "b": n}."""
     diffs = {d["key"]: d for d in diff}
     moved_groups = {}
     out = []
@@ -290,6 +297,9 @@ def causes(rows, diff):
                               "the host's CPU under the same model name) or noise larger than each run shows")
             out.append({"group": name, "direction": direction, "factor": factor, "hypothesis": hypothesis,
                         "evidence": evidence, "benchmarks": [r["benchmark"] for r in moved], "differences": named})
+    broad = _broad(rows, diffs, moved_groups, cpus or {})
+    if broad:
+        out.insert(0, broad)
     # The JDK rule: only Java-side code moved while the JDK differs and the native side stayed.
     jdk = [k for k in diffs if k.startswith("jdk.")]
     if jdk and "Java code" in moved_groups and not any(g in moved_groups for g in ("kernel entry", "native user-space code")):
@@ -300,6 +310,39 @@ def causes(rows, diff):
     return out
 
 
+def _busy(diffs, side, cpus):
+    """True when the run's 1-minute load at its start reached its CPU count."""
+    load = (diffs.get("loadavg") or {}).get(side)
+    return bool(isinstance(load, list) and load and isinstance(load[0], (int, float)) and load[0] >= (cpus.get(side) or 2))
+
+
+def _broad(rows, diffs, moved_groups, cpus):
+    """Most of all compared rows moved one way, each group by its own factor: a machine-wide cause."""
+    for direction in ("slower", "faster"):
+        moved = [r for r in rows if r["change"] == direction]
+        if len(moved) < 3 or len(moved) < BROAD_SHARE * len(rows):
+            continue
+        factor = _geomean([r["ratio"] for r in moved])
+        named = [k for k in MACHINE_WIDE if k in diffs]
+        load = [f"{side.upper()} started on a busy machine (1-minute load {diffs['loadavg'][side][0]} on "
+                f"{cpus.get(side)} CPUs)" for side in ("a", "b") if _busy(diffs, side, cpus)]
+        if named or load:
+            what = "; ".join([f"{k}: {_shown(diffs[k]['a'])} \u2192 {_shown(diffs[k]['b'])}" for k in named] + load)
+            hypothesis = (f"nearly everything is {direction} in B (\u00d7{factor:.2f} overall): a machine-wide "
+                          f"difference, likely {', '.join(named + (['the load'] if load else []))}. Differences: {what}")
+        else:
+            hypothesis = (f"nearly everything is {direction} in B (\u00d7{factor:.2f} overall) and no recorded "
+                          "machine-wide fact differs: an unrecorded change (the host under the VM, neighbours)")
+        evidence = (f"{len(moved)} of {len(rows)} results {direction} beyond noise, from \u00d7"
+                    f"{min(r['ratio'] for r in moved):.2f} to \u00d7{max(r['ratio'] for r in moved):.2f}; "
+                    + (f"groups that moved together: {', '.join(moved_groups)}" if moved_groups else
+                       "no group moved by one similar factor") + f": {_by_name(moved)}")
+        return {"group": "all benchmarks", "direction": direction, "factor": factor, "hypothesis": hypothesis,
+                "evidence": evidence, "benchmarks": [r["benchmark"] for r in moved],
+                "differences": named + (["loadavg"] if load else [])}
+    return None
+
+
 # ---------------------------------------------------------------- the record
 
 def compare(run_a, run_b):
@@ -308,7 +351,8 @@ def compare(run_a, run_b):
     changes, claims_note = verdict_changes(run_a, run_b)
     return {"a": run_a.name, "b": run_b.name, "a_label": run_a.label, "b_label": run_b.label,
             "only_in_a": only[0], "only_in_b": only[1], "benchmarks": rows, "verdict_changes": changes,
-            "claims": claims_note, "environment_diff": diff, "causes": causes(rows, diff)}
+            "claims": claims_note, "environment_diff": diff,
+            "causes": causes(rows, diff, {"a": facts(run_a).get("cpus_online"), "b": facts(run_b).get("cpus_online")})}
 
 
 def record(runs):

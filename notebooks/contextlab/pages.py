@@ -250,6 +250,10 @@ def _ratio_figure(rows, title):
                         for r in rows], fontsize=7)
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xscale("log")
+    from matplotlib.ticker import FormatStrFormatter
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
+    ax.tick_params(axis="x", which="minor", labelsize=7)
     ax.set_xlabel("ratio B / A (95% bootstrap interval); red: slower in B, green: faster")
     ax.set_title(title, fontsize=10)
     ax.grid(axis="x", which="both", alpha=0.3)
@@ -280,6 +284,10 @@ def _comparison_html(pair, out_dir, index):
         parts.append(table([("claim", ""), ("A", ""), ("B", ""), ("A value", "num"), ("B value", "num")],
                            [[esc(v["id"]), esc(v["a"]), esc(v["b"]), num(v.get("a_value")), num(v.get("b_value"))]
                             for v in pair["verdict_changes"]]))
+    parts.append("<h3>Every result, by suite, largest effect first</h3>"
+                 "<p class=\"muted\">ratio = B / A; for times, above 1 is slower in B. Bold rows differ beyond "
+                 "noise (the interval excludes 1 by more than the larger of the two runs' own relative "
+                 "half-widths, shown as noise).</p>")
     if sig:
         try:
             name = save_png(_ratio_figure(sig[:60], "Results that differ beyond noise" +
@@ -287,22 +295,29 @@ def _comparison_html(pair, out_dir, index):
             parts.append(f"<img src=\"{name}\" alt=\"ratios of the results that differ\">")
         except ImportError as e:
             parts.append(f"<p class=\"note\">the plot needs {esc(e.name)}.</p>")
-    parts.append("<h3>Every result, by suite, largest effect first</h3>"
-                 "<p class=\"muted\">ratio = B / A; for times, above 1 is slower in B. Bold rows differ beyond "
-                 "noise (the interval excludes 1 by more than the larger of the two runs' own relative "
-                 "half-widths, shown as noise).</p>")
-    for suite in dict.fromkeys(r["suite"] for r in rows):
+    suites = list(dict.fromkeys(r["suite"] for r in rows))
+    suites.sort(key=lambda s: -sum(r["significant"] for r in rows if r["suite"] == s))   # most changes first
+    for suite in suites:
         srows = [r for r in rows if r["suite"] == suite]
-        parts.append(f"<h4>{esc(suite)} ({sum(r['significant'] for r in srows)} of {len(srows)} differ)</h4>")
-        parts.append(table(
+        moved = [r for r in srows if r["significant"]]
+        parts.append(f"<h4>{esc(suite)} ({len(moved)} of {len(srows)} differ)</h4>")
+        if moved:
+            parts.append(_rows_table(moved))
+        if len(moved) < len(srows):
+            parts.append(f"<details><summary>{len(srows) - len(moved)} results within noise</summary>"
+                         f"{_rows_table([r for r in srows if not r['significant']])}</details>")
+    return "\n".join(parts)
+
+
+def _rows_table(srows):
+    return table(
             [("benchmark", ""), ("params", ""), ("A", "num"), ("B", "num"), ("unit", ""), ("ratio", "num"),
              ("95% interval", "num"), ("noise", "num"), ("", "")],
             [[("<b>%s</b>" if r["significant"] else "%s") % esc(".".join(r["benchmark"].split(".")[-2:])),
               esc(params_text(r["params"])), num(r["a"]), num(r["b"]), esc(r["unit"]),
               ("<b>%s</b>" if r["significant"] else "%s") % f"{r['ratio']:.3f}",
               f"[{r['ci'][0]:.3f}, {r['ci'][1]:.3f}]", f"±{r['noise']:.1%}",
-              f"<span class=\"{r['change']}\">{r['change'] if r['significant'] else ''}</span>"] for r in srows]))
-    return "\n".join(parts)
+              f"<span class=\"{r['change']}\">{r['change'] if r['significant'] else ''}</span>"] for r in srows])
 
 
 def _fact(v):

@@ -32,6 +32,8 @@ JUPYTER = "/usr/bin/jupyter"
 PYTHON = "/usr/bin/python3"
 KERNEL = "contextlab-python3"
 TIMEOUT_S = 600
+TEMPLATES = os.path.join(HERE, "templates")
+TEMPLATE = "contextlab-report"   # lab's, without RequireJS and MathJax (no file:/// scripts)
 
 
 def notebooks(selected=None):
@@ -67,10 +69,11 @@ def execute(name, out_dir, env):
 
 def to_html(names, out_dir, env):
     """One nbconvert for every executed notebook (a process start each would double the time), code
-    cells left out of the HTML."""
+    cells left out of the HTML, in the template of notebooks/templates/ (no scripts from this machine)."""
     if not names:
         return ""
-    run = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--no-input", "--output-dir", out_dir]
+    run = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--no-input", "--template", TEMPLATE,
+                          f"--TemplateExporter.extra_template_basedirs={TEMPLATES}", "--output-dir", out_dir]
                          + [os.path.join(out_dir, n + ".ipynb") for n in names],
                          cwd=HERE, env=env, capture_output=True, text=True)
     return run.stderr[-3000:] if run.returncode else ""
