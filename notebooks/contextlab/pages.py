@@ -87,14 +87,15 @@ def identity(run):
             ("CPUs", f"{esc(env.get('cpus_online'))} online, virtualization {esc(env.get('virtualization'))}, "
                      f"governor {esc(env.get('frequency_governor'))}"),
             ("kernel", esc(env.get("kernel"))),
-            ("mitigations", f"{mit}<br><span class=\"muted\">{len(mitigations) - len(active)} more: Not affected</span>"),
+            ("mitigations", mit + (f"<br><span class=\"muted\">{len(mitigations) - len(active)} more: Not affected</span>"
+                                   if len(mitigations) > len(active) else "")),
             ("JDK", esc(" ".join(str(x) for x in (jdk.get("vendor"), jdk.get("version"), jdk.get("vm_version")) if x))),
             ("mode", f"{esc(m.get('mode'))} run, {esc(m.get('status'))}"),
             ("date", f"{esc(m.get('started'))} → {esc(m.get('finished'))}"),
             ("commit", esc((m.get("git") or {}).get("commit")))]
     warnings = "".join(f"<li>{esc(w)}</li>" for w in m.get("warnings") or [])
     return (table([("fact", ""), ("value", "")], [[esc(k), v] for k, v in rows])
-            + (f"<details><summary>{len(m.get('warnings'))} warnings about this machine</summary><ul>{warnings}</ul></details>"
+            + (f"<details><summary>{len(m.get('warnings'))} warning{'s' if len(m.get('warnings')) > 1 else ''} about this machine</summary><ul>{warnings}</ul></details>"
                if warnings else ""))
 
 

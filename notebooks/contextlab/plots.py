@@ -212,7 +212,7 @@ def ladder(ax, df, title="One-way switch cost", xlabel="ns per one-way switch (o
     handles = [mpatches.Patch(color=LADDER_KINDS[k], label=k) for k in present]
     handles += [mpatches.Patch(facecolor="white", edgecolor="black", hatch=hatches[i % len(hatches)], label=lab_)
                 for i, lab_ in enumerate(labels)] if len(labels) > 1 else []
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), title="kind", title_fontsize=7)
     return order
 
 
