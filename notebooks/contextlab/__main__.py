@@ -1,11 +1,12 @@
 """python3 -m contextlab <command> [args]: the analysis commands the Java CLI hands over.
 
-    report [RUN ...] [--out DIR] [--only NB,...] [--jobs N]   execute the notebooks into RUN/report/
+    claims [RUN ...]                                          write RUN/claims.json (contextlab.claims/1)
+    report [RUN ...] [--out DIR] [--only NB,...] [--jobs N]   claims.json, then the notebooks into RUN/report/
     compare RUN_A RUN_B [RUN_C ...] [--out DIR]               compare.json (contextlab.compare/1), compare.html
 """
 import sys
 
-COMMANDS = ("report", "compare")
+COMMANDS = ("claims", "report", "compare")
 
 
 def main(argv):
@@ -13,6 +14,9 @@ def main(argv):
         print(__doc__.strip())
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
+    if command == "claims":
+        from . import report
+        return report.claims_main(rest)
     if command == "report":
         from . import report
         return report.main(rest)

@@ -26,7 +26,7 @@ from . import formats
 from .runs import Run, resolve
 
 FORMAT = formats.COMPARE
-CLAIMS = "contextlab.claims/1"
+CLAIMS = formats.CLAIMS
 DRAWS = 2000
 LEVEL = 0.95
 SEED = 19

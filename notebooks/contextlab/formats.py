@@ -15,17 +15,18 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCHEMA_DIR = os.path.join(REPO, "datasets", "schema")
 
 METADATA = "contextlab.metadata/2"
-CROSSCHECK = "contextlab.crosscheck/1"
+CROSSCHECK = "contextlab.crosscheck/2"   # paired checks (issue 16)
+CROSSCHECK_V1 = "contextlab.crosscheck/1"
 SERVERS = "contextlab.servers/1"
 TRACE = "contextlab.trace/1"
 SUITES = "contextlab.suites/1"
-COMPARE = "contextlab.compare/1"        # written by contextlab.compare
+CLAIMS = "contextlab.claims/1"      # claims.json, written by contextlab.claims.write
+COMPARE = "contextlab.compare/1"    # compare.json, written by contextlab.compare
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
-READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK,), "servers": (SERVERS,),
-         "trace": (TRACE,), "suites": (SUITES,),
-         "compare": (COMPARE,)}
+READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS,),
+         "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,), "compare": (COMPARE,)}
 
 NO_SCHEMA = "no schema"
 VALID = "valid"
@@ -114,7 +115,7 @@ def read_record(record, path, schema_dir=None):
 
 
 def read_crosschecks(path, schema_dir=None):
-    """crosscheck.jsonl: (records, check result), each line a contextlab.crosscheck/1 record."""
+    """crosscheck.jsonl: (records, check result), each line a contextlab.crosscheck/2 (or /1) record."""
     records, checked = [], NO_SCHEMA
     for n, c in enumerate(read_lines(path), 1):
         fmt = format_of("crosscheck", c, f"{path}:{n}")

@@ -96,21 +96,24 @@ def wide(runs=None):
 
 
 CROSSCHECK_COLUMNS = ["run", "label", "suite", "check", "benchmark", "params", "metric", "unit", "reference",
-                      "command", "reference_value", "measured", "ratio", "tolerance", "verdict"]
+                      "command", "reference_value", "measured", "ratio", "ratio_low", "ratio_high", "pairs", "tolerance", "verdict"]
 
 
 def crosschecks(runs=None):
     """crosscheck.jsonl as the writer joined it: reference figure, JMH figure, ratio = JMH / reference,
-    verdict (agrees, differs, info, not-measured)."""
+    its 95% interval over the pairs (crosscheck/2; ratio_low = ratio_high = ratio for one pair of /1), verdict
+    (agrees, differs, drifting, inconclusive, info, not-measured)."""
     rows = []
     for run in load(runs):
         for c in run.crosschecks():
             ref = c["reference"]
+            ci = c.get("ratio_ci") or [c["ratio"], c["ratio"]]
             rows.append({"run": run.name, "label": run.label, "suite": c["suite"], "check": c["check"],
                          "benchmark": c["benchmark"], "params": params_text(c["params"]), "metric": c["metric"],
                          "unit": c["unit"], "reference": ref.get("method"), "command": ref.get("command"),
                          "reference_value": formats.number(ref.get("value")),
                          "measured": formats.number(c["measured"]), "ratio": formats.number(c["ratio"]),
+                         "ratio_low": formats.number(ci[0]), "ratio_high": formats.number(ci[1]), "pairs": c["pairs"],
                          "tolerance": formats.number(c["tolerance"]), "verdict": c["verdict"]})
     return pd.DataFrame(rows, columns=CROSSCHECK_COLUMNS)
 

@@ -100,7 +100,7 @@ def crosscheck(line, results, jmh_suites, path):
     suite = formats.suite_of(line["benchmark"], jmh_suites)
     measured = joined(line["benchmark"], params, metric, results, suite)
     ratio, said = verdict(measured, value, line["tolerance"])
-    return {"format": formats.CROSSCHECK, "suite": suite, "check": line["check"],
+    return {"format": formats.CROSSCHECK_V1, "suite": suite, "check": line["check"],
             "benchmark": line["benchmark"], "params": params, "metric": metric, "unit": unit,
             "reference": {"command": NOT_RECORDED, "method": line["reference"], "value": value, "samples": []},
             "measured": measured, "ratio": ratio, "ratio_ci": None, "pairs": 1,

@@ -15,7 +15,7 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
 th, td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .holds, .agrees, .faster { color: #1a7f37; } .fails, .differs, .slower { color: #b42318; }
-.inconclusive, .partly, .info { color: #9a6700; } .muted { color: #777; }
+.inconclusive, .partly, .info, .drifting { color: #9a6700; } .muted { color: #777; }
 .note { background: #f6f8fa; border-left: 4px solid #bbb; padding: 0.4em 0.8em; }
 .cause { background: #fff8e6; border-left: 4px solid #d4a72c; padding: 0.4em 0.8em; margin: 0.5em 0; }
 img { max-width: 100%; } nav a { margin-right: 1em; }
@@ -162,7 +162,8 @@ def crosscheck_section(run):
     counts = {}
     for c in checks:
         counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
-    order = ("agrees", "differs", "info", "not-measured")
+    order = ("agrees", "differs", "drifting", "inconclusive", "info", "not-measured")
+    order += tuple(k for k in counts if k not in order)
     summary = ", ".join(f"<span class=\"{k}\">{counts[k]} {k}</span>" for k in order if k in counts)
     rows = [[esc(c["suite"]), esc(c["check"]), f"<span class=\"{esc(c['verdict'])}\">{esc(c['verdict'])}</span>",
              num(c.get("measured")), num((c.get("reference") or {}).get("value")), esc(c.get("unit")),

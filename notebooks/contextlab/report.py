@@ -10,8 +10,9 @@ first on PATH may lack pandas). The executed notebooks, their HTML and the PNGs 
 <first RUN>/report/, the HTML without code cells (nbconvert --no-input; the notebooks keep their
 code), and then the landing page index.html (contextlab.pages.landing): the run's identity, the
 claims with their intervals, the ladder, disturbed results, cross-checks and a link to each page.
-A notebook that fails costs its own page only: the others still run, and the exit status says
-something failed.
+The first thing it does is write each run's claims.json (contextlab.claims/1, `python3 -m contextlab
+claims RUN`). A notebook that fails costs its own page only: the others still run, and the exit
+status says something failed.
 """
 import argparse
 import concurrent.futures
@@ -95,6 +96,7 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
     runs = [runs_.resolve(r) for r in (run_dirs or [None])]
     for r in runs:
         runs_.Run(r).read_all()  # a record this code cannot read stops the report here, in one line
+    write_claims(runs, quiet)
     out_dir = os.path.abspath(out_dir or os.path.join(runs[0], "report"))
     for tool in (JUPYTER, PYTHON):
         if not os.access(tool, os.X_OK):
@@ -133,6 +135,30 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
         print(f"report: {entry if os.path.exists(entry) else out_dir}"
               + (f" ({len(runs)} runs side by side)" if len(runs) > 1 else ""))
     return results
+
+
+def write_claims(run_dirs, quiet=False):
+    """Writes claims.json into each run directory; returns their paths."""
+    from . import claims
+    paths = []
+    for r in run_dirs:
+        path = claims.write(runs_.Run(r))
+        paths.append(path)
+        if not quiet:
+            print(f"claims: {os.path.relpath(path)}")
+    return paths
+
+
+def claims_main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m contextlab claims", description="write RUN/claims.json (contextlab.claims/1)")
+    p.add_argument("runs", nargs="*", help="run directories or names under datasets/runs (default: the newest)")
+    args = p.parse_args(argv)
+    try:
+        write_claims([runs_.resolve(r) for r in (args.runs or [None])])
+    except (FileNotFoundError, formats.FormatError) as e:
+        print(f"claims: {e}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv=None):

@@ -90,7 +90,7 @@ class Run:
         return self._jmh
 
     def crosschecks(self):
-        """contextlab.crosscheck/1 records (joined by legacy.crosscheck for a legacy run)."""
+        """contextlab.crosscheck/2 (or /1) records (joined by legacy.crosscheck for a legacy run)."""
         path = self.file("crosscheck.jsonl")
         if not os.path.exists(path):
             return []
@@ -120,6 +120,15 @@ class Run:
         """traces/trace.json (contextlab.trace/1), or None."""
         return self._record("traces/trace.json", "trace", legacy.trace)
 
+    def claims(self):
+        """claims.json (contextlab.claims/1, written by the analysis: contextlab.claims.write), checked
+        against its schema; None when the run has none yet."""
+        path = self.file("claims.json")
+        if not os.path.exists(path):
+            return None
+        data, self.checks["claims.json"] = formats.read_record("claims", path, self.schema_dir)
+        return data
+
     def references_log(self):
         """The outside references' raw output (references.log; perf-bench.txt in a legacy run), or ""."""
         path = self.file(legacy.REFERENCES_LOG if self.legacy else "references.log")
@@ -147,12 +156,6 @@ class Run:
 
     def suite_reason(self, suite):
         return ((self.meta.get("suites") or {}).get(suite) or {}).get("reason") or ""
-
-    def cpu_ghz(self):
-        """The nominal clock from the CPU model name ("... @ 2.80GHz"), or None."""
-        model = (self.meta.get("environment") or {}).get("cpu_model") or ""
-        m = re.search(r"@\s*([0-9.]+)\s*GHz", model)
-        return float(m.group(1)) if m else None
 
     def __repr__(self):
         return f"Run({self.label})"

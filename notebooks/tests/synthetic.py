@@ -12,7 +12,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from contextlab import legacy  # noqa: E402  (the one join rule the Java writer uses too)
 
-ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers", "uring")
+ALL_SUITES = ("syscalls", "switches", "stacks", "epoll", "sched", "servers", "uring", "st")
+PACKAGE = {"st": "stbench"}   # a suite whose package is not its name
 
 
 def _secondary(value, unit):
@@ -43,7 +44,7 @@ def _result(suite, benchmark, score, unit="ns/op", params=None, secondary=None, 
 
 
 def results_for(suite):
-    p = "io.contextlab." + suite + "."
+    p = "io.contextlab." + PACKAGE.get(suite, suite) + "."
     out = []
     add = lambda *a, **k: out.append(_result(suite, *a, **k))
     if suite == "syscalls":
@@ -73,8 +74,13 @@ def results_for(suite):
         for cpus, v in [("same", 2000.0), ("two", 25000.0)]:
             add(p + "PlatformThreadHandoff.handoff", v, params={"protocol": "parkUnpark", "cpus": cpus})
             add(p + "NativePingPong.pingPong", v * 0.8, params={"kind": "PIPE_PROCESSES", "cpus": cpus})
+            add(p + "NativePingPong.pingPong", v * 0.78, params={"kind": "PIPE_THREADS", "cpus": cpus})
         for batch in (1, 64):
             add(p + "ProducerConsumer.coroutines", 1e6 * batch, unit="ops/s", params={"batch": batch})
+            add(p + "ProducerConsumer.platformThreads", 3e4 * batch, unit="ops/s", params={"batch": batch})
+        add(p + "ProtothreadLocals.yieldWithLocal", 2.0, secondary={"localsPreservedPerYield": (0.0, "fraction")})
+        add(p + "StateKeeping.callbackStep", 8.0, secondary={"\u00b7gc.alloc.rate.norm": (32.0, "B/op")})
+        add(p + "StateKeeping.continuationStep", 60.0, secondary={"gc.alloc.rate.norm": (0.0, "B/op")})
     elif suite == "stacks":
         for threads in (100, 1000):
             for touched in (0, 4096, 16384, 65536, 1048576):
@@ -89,10 +95,11 @@ def results_for(suite):
             add(p + "VirtualThreadFootprint.startDescendAndPark", 50.0, unit="ms/op",
                 params={"virtualThreads": 10000, "depth": depth},
                 secondary={"bytesPerVirtualThread": (600.0 + depth * 100, "B/thread"),
-                           "heapBytesPerVirtualThread": (650.0 + depth * 100, "B/thread")})
+                           "heapBytesPerVirtualThread": (650.0 + depth * 100, "B/thread"),
+                           "rssBytesPerVirtualThread": (2000.0 + depth * 100, "B/thread")})
         add(p + "SpawnCosts.baselineRunInline", 5.0)
-        add(p + "SpawnCosts.forkWait", 150000.0)
-        add(p + "SpawnCosts.pthreadCreateJoin", 15000.0)
+        add(p + "SpawnCosts.forkWait", 1500000.0, params={"parentExtraMiB": 0, "placement": "free"})
+        add(p + "SpawnCosts.pthreadCreateJoin", 15000.0, params={"placement": "free"})
         add(p + "SpawnCosts.virtualThreadStartJoin", 2000.0)
         add(p + "MinorFaults.touchEveryPage", 600.0)
         add(p + "MinorFaults.mapPopulateUnmap", 150.0)
@@ -112,9 +119,12 @@ def results_for(suite):
             for maxevents in ("64", "all"):
                 got = min(ready, 64 if maxevents == "64" else ready)
                 params = {"registered": 10000, "r": r, "maxevents": maxevents}
-                add(p + "EpollWaitLevel.levelTriggered", 200 + 30 * got, params=params)
-                add(p + "EpollWaitEdge.noNewEdge", 150.0, params=params)
+                add(p + "EpollWaitLevel.levelTriggered", 200 + 30 * got, params=params,
+                    secondary={"eventsPerWait": (float(got), "events/wait")})
+                add(p + "EpollWaitEdge.noNewEdge", 150.0, params=params, secondary={"eventsPerWait": (0.0, "events/wait")})
                 add(p + "EpollWaitEdge.edgeTriggered", 250 + 40 * got, params=params)
+        add(p + "BlockingReadAfterWait.levelTriggered", 500.0, secondary={"blockedReadsPerWait": (0.0, "reads/wait")})
+        add(p + "BlockingReadAfterWait.edgeTriggered", 1e6, secondary={"blockedReadsPerWait": (1.0, "reads/wait")})
         for style in ("accept", "sharedEpoll", "epollEach", "epollExclusive", "reusePort"):
             for k in (2, 4, 8):
                 for cpus in ("all", "one"):
@@ -145,11 +155,15 @@ def results_for(suite):
         for source, base in (("devZero", 120.0), ("pipe", 200.0), ("file", 400.0)):
             add(p + "SmallReads.read", base, params={"source": source})
             add(p + "SmallReads.uringOneAtATime", base * 2, params={"source": source})
-            add(p + "SmallReads.uringBatched", base * 1.1, params={"source": source})
+            add(p + "SmallReads.uringBatched", base * 0.8, params={"source": source},
+                secondary={"syscallsPerOp": (1.0 / 32, "syscalls/op")})
         for method, v, carriers in (("memoryCopy", 300.0, 2), ("fileRead", 1200.0, 2), ("fileReadDirect", 15000.0, 130)):
             add(p + "VirtualThreadFileReads." + method, v,
                 secondary={"carrierThreads": (float(carriers), "threads"), "carrierParallelism": (2.0, "threads"),
                            "epollAddRegularFileErrno": (1.0, "errno")})
+    elif suite == "st":
+        add(p + "YieldSwitch.stRuntime", 130.0, secondary={"syscallsPerSwitch": (0.0, "#")})
+        add(p + "IoWait.stRuntime", 9000.0, secondary={"nonEpollSyscallsPerWait": (0.0, "syscalls/wait")})
     return out
 
 
@@ -163,6 +177,13 @@ def servers_records():
                             requests_per_s=rps * scale, ok_requests_per_s=rps * scale,
                             latency_us={"p50": 100 * c, "p90": 200 * c, "p99": 300 * c, "p999": 800 * c,
                                         "max": 900 * c, "mean": 120.0 * c, "stdev": 50.0 * c},
+                            errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
+    for model, rps in (("thread", 2000.0), ("fork", 150.0)):   # one connection per request, as the article's servers
+        for c in (10, 1000):
+            out.append(dict(POINT, model=model, concurrency=c, connection="close", status="measured", reason=None,
+                            requests_per_s=rps / (1 if c == 10 else 3), ok_requests_per_s=rps / (1 if c == 10 else 3),
+                            latency_us={"p50": 100, "p90": 200, "p99": 300, "p999": 800, "max": 900, "mean": 120.0,
+                                        "stdev": 50.0},
                             errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
     out.append(dict(POINT, model="fork", concurrency=10000, status="skipped", reason="beyond RLIMIT_NOFILE 20000"))
     return out
@@ -220,7 +241,7 @@ ENVIRONMENT = {  # the keys of contextlab.metadata/2's environment (DESIGN: the 
     "tracefs_mounted": True, "tracing": {"available": False, "libbpf": None, "probes": [], "attach_types": [],
                                          "reason": "synthetic"},
     "gcc": "12.2.0", "clang": None, "libbpf": None, "perf": None, "python": "3.11.2",
-    "microcode": "0x1", "cpu_vendor": "GenuineIntel", "cpu_family_model": "6/85/7", "tsc_khz": None,
+    "microcode": "0x1", "cpu_vendor": "GenuineIntel", "cpu_family_model": "6/85/7", "tsc_khz": 2000000,
 }
 
 
@@ -259,7 +280,7 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
             "environment": dict(ENVIRONMENT, host=host, kernel=f"Linux {kernel} x86_64"),
             "warnings": ["synthetic run: invented numbers"],
             "jmh": {"version": "1.37", "fork_jvm_flags": ["--enable-native-access=ALL-UNNAMED"],
-                    "suites": [{"name": s, "include": f"io\\.contextlab\\.{s}\\.", "args": "-f 1"}
+                    "suites": [{"name": s, "include": f"io\\.contextlab\\.{PACKAGE.get(s, s)}\\.", "args": "-f 1"}
                                for s in measured if s != "servers"]},
             "suites": suites, "benchmarks": len(results)}
     with open(os.path.join(path, "metadata.json"), "w") as f:
@@ -272,6 +293,9 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
                                  "primary", "ns/op", 88.0, 0.15, results))
         checks.append(crosscheck("syscalls", "getppid, one thread", None, {}, "primary", "ns/op", 80.0, None, results))
     if "stacks" in measured:
+        checks.append(crosscheck("stacks", "fork+waitpid from a small C process (not a JVM)",
+                                 "io.contextlab.stacks.SpawnCosts.forkWait", {"parentExtraMiB": "0", "placement": "free"},
+                                 "primary", "ns/op", 100000.0, None, results))
         checks.append(crosscheck("stacks", "rss 16k", "io.contextlab.stacks.PthreadStacks.startTouchAndPark",
                                  {"threads": "1000", "touchBytes": "16384"}, "rssBytesPerThread", "B/thread",
                                  24000, 0.2, results))

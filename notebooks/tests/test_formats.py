@@ -46,7 +46,7 @@ class LegacyTest(unittest.TestCase):
         for schemas in (FIXTURE_SCHEMAS, None):
             formats.validate(self.old.meta, formats.METADATA, "metadata.json", schemas)
             for c in self.old.crosschecks():
-                formats.validate(c, formats.CROSSCHECK, "crosscheck.jsonl", schemas)
+                formats.validate(c, formats.CROSSCHECK_V1, "crosscheck.jsonl", schemas)
             formats.validate(self.old.servers(), formats.SERVERS, "servers.json", schemas)
         self.assertNotIn("path", self.old.meta["environment"]["jdk"])
         self.assertIn("perf bench", self.old.references_log())
@@ -100,7 +100,7 @@ class CurrentFormatTest(unittest.TestCase):
         checks = lab.Run(self.path).read_all()
         for name, said in checks.items():
             record = os.path.basename(name).split(".")[0]
-            fmt = {"metadata": formats.METADATA, "crosscheck": formats.CROSSCHECK, "servers": formats.SERVERS,
+            fmt = {"metadata": formats.METADATA, "crosscheck": formats.CROSSCHECK_V1, "servers": formats.SERVERS,
                    "trace": formats.TRACE}[record]
             exists = os.path.isfile(formats.schema_path(fmt))
             self.assertEqual(said, formats.VALID if exists else formats.NO_SCHEMA, name)
@@ -150,9 +150,9 @@ class CurrentFormatTest(unittest.TestCase):
 
     def test_each_record_names_its_own_format(self):
         self.rewrite("metadata.json", lambda m: dict(m, format=formats.METADATA))
-        path = self.rewrite("crosscheck.jsonl", lambda c: dict(c, format="contextlab.crosscheck/2"))
-        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "contextlab.crosscheck/2",
-                            "contextlab.crosscheck/1")
+        path = self.rewrite("crosscheck.jsonl", lambda c: dict(c, format="contextlab.crosscheck/3"))
+        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "contextlab.crosscheck/3",
+                            "contextlab.crosscheck/2, contextlab.crosscheck/1")
         path = self.rewrite("servers.json", lambda s: dict(s, format="contextlab.servers/0"))
         self.assert_refused(lambda: lab.Run(self.path).servers(), path, "contextlab.servers/0", "contextlab.servers/1")
         path = self.rewrite("traces/trace.json", lambda t: dict(t, format=1))
@@ -160,7 +160,7 @@ class CurrentFormatTest(unittest.TestCase):
 
     def test_a_legacy_cross_check_line_in_a_current_run_is_refused(self):
         path = self.rewrite("crosscheck.jsonl", lambda c: {k: v for k, v in c.items() if k != "format"})
-        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "none", "contextlab.crosscheck/1")
+        self.assert_refused(lambda: lab.Run(self.path).crosschecks(), path + ":1", "none", "contextlab.crosscheck/2, contextlab.crosscheck/1")
 
 
 if __name__ == "__main__":

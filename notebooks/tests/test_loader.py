@@ -41,7 +41,6 @@ class LoaderTest(unittest.TestCase):
         run = lab.Run(self.partial)
         self.assertIn("other", run.label)
         self.assertIn("6.12.0", run.label)
-        self.assertEqual(run.cpu_ghz(), 2.0)
 
     def test_results_are_tidy_with_numeric_params(self):
         df = lab.results(lab.load([self.full, self.partial]))
@@ -91,7 +90,8 @@ class LoaderTest(unittest.TestCase):
         self.assertEqual(xc.loc["getppid", "suite"], "syscalls")
         self.assertEqual(xc.loc["rss 16k", "metric"], "rssBytesPerThread")
         self.assertAlmostEqual(xc.loc["rss 16k", "measured"], 16384 + 8192)
-        self.assertEqual(list(xc["verdict"]), ["agrees", "not-measured", "agrees"])  # no JMH side: not measured
+        # no JMH side: not measured; the small-process fork beside the JVM's forkWait: info
+        self.assertEqual(list(xc["verdict"]), ["agrees", "not-measured", "info", "agrees"])
 
     def test_suite_fates_come_from_metadata(self):
         s = lab.suites(lab.load([self.partial])).set_index("suite")

@@ -3,8 +3,8 @@
 # a pid (files written, the session ends when the process does). Root/BTF only; else skipped
 # with the reason. Env: LAB_ROOT, JAVA.
 set -euo pipefail
-JAR="$LAB_ROOT/jmh/target/benchmarks.jar"
-trace() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.contextlab.tracing.TraceSession "$@"; }
+# --check and --out hand the arguments to TraceSession as they are, with no run directory.
+trace() { "$LAB_ROOT/scripts/lab" trace "$@"; }
 
 check=$(trace --check)
 if ! grep -q '"available":true' <<<"$check"; then

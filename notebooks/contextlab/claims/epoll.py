@@ -1,9 +1,9 @@
-"""epoll suite: epoll_ctl against registered fds, epoll_wait against ready fds, poll/select scans,
-the thundering herd."""
+"""epoll suite: epoll_ctl against registered fds, epoll_wait against ready fds, events per wait
+(ET/LT), poll/select scans, the thundering herd and its variants."""
+import numpy as np
 import pandas as pd
 
-from ..fits import fit_loglog
-from .core import FAILS, HOLDS, METRICS, NOT, PARTLY, WIRING, Verdict, claim, numeric, per_class, param
+from .core import METRICS, NOT, WIRING, Q, claim, fit_draws, fmt_ci, judge, numeric, per_class, param
 
 WIRING.update({
     "epoll_ctl": "io.contextlab.epoll.EpollCtl.addDel",
@@ -12,6 +12,9 @@ WIRING.update({
     "epoll_et_no_new_edge": "io.contextlab.epoll.EpollWaitEdge.noNewEdge",
     "poll": "io.contextlab.epoll.PollScan.poll",
     "herd": "io.contextlab.epoll.ThunderingHerd.connectAndCount",
+    # i15java (issue 15): a blocking read after a report, level- and edge-triggered
+    "blocking_lt": "io.contextlab.epoll.BlockingReadAfterWait.levelTriggered",
+    "blocking_et": "io.contextlab.epoll.BlockingReadAfterWait.edgeTriggered",
     # plotted beside the claims in 04-epoll
     "epoll_ctl_all": "io.contextlab.epoll.EpollCtl",
     "epoll_wait_all": ("io.contextlab.epoll.EpollWaitLevel", "io.contextlab.epoll.EpollWaitEdge",
@@ -19,7 +22,11 @@ WIRING.update({
     "scan_all": ("io.contextlab.epoll.PollScan", "io.contextlab.epoll.SelectScan"),
     "jdk_selector": ("io.contextlab.epoll.SelectorRegister", "io.contextlab.epoll.SelectorSelect"),
 })
-METRICS.update({"registered": "registeredFds", "kernel_wakeups": "kernelWakeups", "connections": "connections"})
+METRICS.update({"registered": "registeredFds", "kernel_wakeups": "kernelWakeups", "connections": "connections",
+                "events_per_wait": "eventsPerWait", "blocked_reads": "blockedReadsPerWait"})
+NEW_BENCHMARKS = {WIRING["blocking_lt"], WIRING["blocking_et"]}
+NEW_METRICS = {"eventsPerWait", "blockedReadsPerWait"}
+REGISTERED = ("epoll_ctl", "registered")   # where n=max is resolved to a number
 # The JMH parameter each class sweeps the fd count with ("max" = RLIMIT_NOFILE, "all" = every fd).
 FDS = {"EpollCtl": "n", "PollScan": "n", "SelectScan": "fds", "SelectorRegister": "channels",
        "SelectorSelect": "channels", "EpollWaitLevel": "registered", "EpollWaitEdge": "registered",
@@ -47,22 +54,20 @@ def with_x(ev, rows, name, max_from=None):
     return rows.assign(x=x).dropna(subset=["x"])
 
 
-def _median_curve(rows):
-    return rows.groupby("x")["score"].median().sort_index() if not rows.empty else None
+def curve(ev, rows, what, least=2):
+    """[(x, Q)] of result rows with a numeric x, one point per x (the cheapest row), by x; Missing
+    (not measured, naming `what`) with fewer than `least` points."""
+    out = []
+    for x, d in rows.groupby("x"):
+        q = ev.q(d.sort_values("score").iloc[0])
+        if q is not None:
+            out.append((float(x), q))
+    return ev.need(sorted(out, key=lambda p: p[0]) if len(out) >= least else None, "epoll", what)
 
 
-@claim("epoll-ctl-log-n")
-def epoll_ctl(ev):
-    c = _median_curve(with_x(ev, ev.rows("epoll_ctl"), "n", ("epoll_ctl", "registered")))
-    if c is None or len(c) < 2:
-        return ev.missing("epoll-ctl-log-n", "epoll", "epoll_ctl")
-    fit = fit_loglog(c.index, c.values)
-    s = fit["slope"]
-    growth = c.iloc[-1] / c.iloc[0]
-    verdict = FAILS if s >= 0.5 else HOLDS if growth > 1.1 and s < 0.3 else PARTLY
-    return Verdict("epoll-ctl-log-n", verdict, s, fit["slope_err"], "log-log slope",
-                   f"ADD+DEL {c.iloc[0]:.0f} ns at n={c.index[0]:g} -> {c.iloc[-1]:.0f} ns at n={c.index[-1]:g} "
-                   f"(x{growth:.2f}); O(log n) shows as a small positive slope, O(n) as 1")
+def loglog(pts):
+    """The log-log slope over [(x, Q)] points, as a Q."""
+    return fit_draws([x for x, _ in pts], [q for _, q in pts], transform_x=np.log10, log_y=True)
 
 
 def all_events(rows):
@@ -71,50 +76,73 @@ def all_events(rows):
     return rows[rows[mc].astype(str) == "all"] if mc and (rows[mc].astype(str) == "all").any() else rows
 
 
+@claim("epoll-ctl-log-n")
+def epoll_ctl(ev):
+    pts = curve(ev, with_x(ev, ev.rows("epoll_ctl"), "n", REGISTERED), "epoll_ctl")
+    xs, qs = [x for x, _ in pts], [q for _, q in pts]
+    per_doubling, slope = fit_draws(xs, qs), loglog(pts)
+    lo, hi = per_doubling.ci()
+    parts = [("grows with n (ns per doubling above 0)", judge(per_doubling, "above", 0.0)),
+             ("not linear (log-log slope below 0.5)", judge(slope, "below", 0.5))]
+    detail = (f"ADD+DEL {qs[0].point:.0f} ns at n={xs[0]:g} -> {qs[-1].point:.0f} ns at n={xs[-1]:g}; "
+              f"{fmt_ci(per_doubling, 'ns per doubling')}, log-log slope {fmt_ci(slope)}")
+    if lo <= 0:
+        detail += f"; a log n term above {hi:.2g} ns per doubling would have shown"
+    return ev.verdict(per_doubling, "ns per doubling of n", detail, parts)
+
+
 @claim("epoll-wait-ready")
 def epoll_wait(ev):
-    by_ready = _median_curve(with_x(ev, all_events(ev.rows("epoll_wait")), "r"))
-    if by_ready is None or len(by_ready) < 2:
-        return ev.missing("epoll-wait-ready", "epoll", "epoll_wait")
-    fit_ready = fit_loglog(by_ready.index, by_ready.values)
-    s_ready = fit_ready["slope"]
-    by_n = _median_curve(with_x(ev, ev.rows("epoll_wait_vs_n"), "n"))
-    s_n = fit_loglog(by_n.index, by_n.values)["slope"] if by_n is not None and len(by_n) >= 2 else None
-    ok_ready = s_ready >= 0.5
-    ok_n = s_n is not None and abs(s_n) < 0.2
-    verdict = HOLDS if ok_ready and ok_n else PARTLY if ok_ready or ok_n else FAILS
-    detail = f"slope against ready fds {s_ready:.2f} (level-triggered, maxevents=all)" + (
-        f", against registered fds with one ready {s_n:.2f}" if s_n is not None else ", no sweep over registered fds")
-    return Verdict("epoll-wait-ready", verdict, s_ready, fit_ready["slope_err"], "log-log slope vs ready", detail)
+    s_ready = loglog(curve(ev, with_x(ev, all_events(ev.rows("epoll_wait")), "r"), "epoll_wait"))
+    by_n = curve(ev, with_x(ev, ev.rows("epoll_wait_vs_n"), "n", REGISTERED), "epoll_wait_vs_n", least=0)
+    parts = [("grows with the ready fds (log-log slope above 0.5)", judge(s_ready, "above", 0.5))]
+    detail = f"log-log slope against ready fds (level-triggered, maxevents=all) {fmt_ci(s_ready)}"
+    if len(by_n) >= 2:
+        s_n = loglog(by_n)
+        parts.append(("flat in the registered fds with one ready (|slope| below 0.2)", judge(s_n, "between", (-0.2, 0.2))))
+        detail += f"; against registered fds with one ready {fmt_ci(s_n)}"
+    else:
+        parts.append(("flat in the registered fds", NOT))
+    return ev.verdict(s_ready, "log-log slope vs ready", detail, parts)
+
+
+def events_per_wait(ev, what, **params):
+    return ev.need_metric(what, "events_per_wait", "epoll", **params)
 
 
 @claim("epoll-et-fewer")
 def et_fewer(ev):
-    et = with_x(ev, all_events(ev.rows("epoll_et_no_new_edge")), "r")
-    lt = with_x(ev, all_events(ev.rows("epoll_wait")), "r")
-    if et.empty or lt.empty:
-        return ev.missing("epoll-et-fewer", "epoll", "epoll_et_no_new_edge" if et.empty else "epoll_wait")
-    x = max(set(et["x"]) & set(lt["x"]), default=None)
-    if x is None:
-        return Verdict("epoll-et-fewer", NOT, detail="edge and level results share no ready count")
-    e, l_ = et[et["x"] == x]["score"].median(), lt[lt["x"] == x]["score"].median()
-    r = float(e / l_)
-    verdict = HOLDS if r < 0.5 else PARTLY if r < 1 else FAILS
-    return Verdict("epoll-et-fewer", verdict, r, float("nan"), "time ET/LT",
-                   f"{x:g} fds ready and unread: edge-triggered wait (no new edge, returns none) {e:.0f} ns vs "
-                   f"level-triggered (returns all {x:g}) {l_:.0f} ns")
+    p = {"r": "all", "maxevents": "all"}
+    et, lt = events_per_wait(ev, "epoll_et_no_new_edge", **p), events_per_wait(ev, "epoll_wait", **p)
+    r = et / lt
+    return ev.verdict(r, "events per wait, ET / LT",
+                      f"every registered fd ready and unread: edge-triggered wait {fmt_ci(et, 'events')}, "
+                      f"level-triggered {fmt_ci(lt, 'events')}")
+
+
+@claim("epoll-et-not-again")
+def et_not_again(ev):
+    q = events_per_wait(ev, "epoll_et_no_new_edge", r="1")
+    return ev.verdict(q, "events per wait", f"one fd reported, data left unread, no new data: {fmt_ci(q, 'events')} per wait")
+
+
+@claim("lt-blocking-irrelevant")
+def lt_blocking(ev):
+    lt = ev.need_metric("blocking_lt", "blocked_reads", "epoll")
+    et = ev.metric_q("blocking_et", "blocked_reads")
+    parts = [("LT: a blocking read after a report never blocks (below 0.01 per wait)", judge(lt, "below", 0.01)),
+             ("ET: a blocking read does block (above 0.5 per wait, until its timeout)",
+              judge(et, "above", 0.5) if et is not None else NOT)]
+    detail = f"blocked reads per wait: LT {fmt_ci(lt)}" + (f", ET {fmt_ci(et)}" if et is not None else ", ET not measured")
+    return ev.verdict(lt, "blocked reads per wait (LT)", detail, parts)
 
 
 @claim("poll-select-scan")
 def poll_scan(ev):
-    c = _median_curve(with_x(ev, ev.rows("poll"), "n"))
-    if c is None or len(c) < 2:
-        return ev.missing("poll-select-scan", "epoll", "poll")
-    fit = fit_loglog(c.index, c.values)
-    s = fit["slope"]
-    verdict = HOLDS if s >= 0.7 else PARTLY if s >= 0.3 else FAILS
-    return Verdict("poll-select-scan", verdict, s, fit["slope_err"], "log-log slope",
-                   f"poll with one ready fd: {c.iloc[0]:.0f} ns at n={c.index[0]:g} -> {c.iloc[-1]:.0f} ns at n={c.index[-1]:g}")
+    pts = curve(ev, with_x(ev, ev.rows("poll"), "n", REGISTERED), "poll")
+    s = loglog(pts)
+    return ev.verdict(s, "log-log slope", f"poll with one ready fd: {pts[0][1].point:.0f} ns at n={pts[0][0]:g} -> "
+                      f"{pts[-1][1].point:.0f} ns at n={pts[-1][0]:g}; slope {fmt_ci(s)}")
 
 
 def herd_table(ev):
@@ -128,19 +156,54 @@ def herd_table(ev):
     return t.assign(waiters=numeric(t["p_k"]))
 
 
-@claim("accept-wakes-one")
-def accept_one(ev):
+def herd_q(ev, style):
+    """(Q of wake-ups per connection, k, cpus) of one style at the most waiters, worst pinning: each
+    iteration's kernelWakeups over its connections (paired), bootstrapped over iterations; or None."""
     t = herd_table(ev)
     if t.empty:
-        return ev.missing("accept-wakes-one", "epoll", "herd", "kernel_wakeups")
-    blocking = t[t["p_style"].astype(str) == "accept"]
-    if blocking.empty:
-        return Verdict("accept-wakes-one", NOT, detail="herd results without the blocking-accept style")
-    k = blocking["waiters"].max()
-    at_k = blocking[blocking["waiters"] == k] if k == k else blocking
-    v = float(at_k["wakeups_per_connection"].max())
-    verdict = HOLDS if v <= 1.2 else FAILS if k == k and v >= k / 2 else PARTLY
-    shared = t[(t["p_style"].astype(str) == "sharedEpoll") & (t["waiters"] == k)]
-    extra = f"; shared epoll fd: {shared['wakeups_per_connection'].max():.2f}" if not shared.empty else ""
-    return Verdict("accept-wakes-one", verdict, v, float("nan"), "wakeups/connection",
-                   f"blocking accept, {k:g} waiters, worst pinning ({at_k['metric'].iloc[0]} / connections){extra}")
+        return None
+    rows = t[t["p_style"].astype(str) == style]
+    if rows.empty:
+        return None
+    rows = rows[rows["waiters"] == rows["waiters"].max()].sort_values("wakeups_per_connection")
+    r = rows.iloc[-1]
+    wake, conn = ev.forks(r, METRICS["kernel_wakeups"]), ev.forks(r, METRICS["connections"])
+    if not wake or not conn or [len(f) for f in wake] != [len(f) for f in conn]:
+        return None
+    ratios = [w / np.where(c > 0, c, np.nan) for w, c in zip(wake, conn)]
+    ratios = [f[np.isfinite(f)] for f in ratios]
+    if not all(len(f) for f in ratios):
+        return None
+    return Q.of(ratios, ev.rng), float(r["waiters"]), str(r.get("p_cpus", ""))
+
+
+def _herd_claim(ev, style, unit="wakeups/connection", per_waiter=False):
+    q, k, cpus = ev.need(herd_q(ev, style), "epoll", "herd", "kernel_wakeups")
+    shown = q * (1.0 / k) if per_waiter else q
+    return ev.verdict(shown, unit, f"style {style}, {k:g} waiters, cpus={cpus} (the worst pinning): "
+                      f"{fmt_ci(q, 'wake-ups per connection')}")
+
+
+@claim("accept-wakes-one")
+def accept_one(ev):
+    return _herd_claim(ev, "accept")
+
+
+@claim("herd-epoll-each")
+def herd_each(ev):
+    return _herd_claim(ev, "epollEach", "wakeups/connection per waiter", per_waiter=True)
+
+
+@claim("herd-shared-epoll")
+def herd_shared(ev):
+    return _herd_claim(ev, "sharedEpoll")
+
+
+@claim("herd-epollexclusive")
+def herd_exclusive(ev):
+    return _herd_claim(ev, "epollExclusive")
+
+
+@claim("herd-reuseport")
+def herd_reuseport(ev):
+    return _herd_claim(ev, "reusePort")

@@ -1,7 +1,6 @@
-"""switches suite: the switch-cost ladder, ns per one-way switch; syscalls per switch counted."""
-import math
-
-from .core import FAILS, HOLDS, METRICS, PARTLY, WIRING, Verdict, claim
+"""switches suite: the switch-cost ladder, ns per one-way switch; syscalls per switch counted;
+threads against processes; coroutines against threads; where a step keeps its state."""
+from .core import METRICS, WIRING, claim, fmt_ci, judge
 
 WIRING.update({
     "asm_switch": "io.contextlab.switches.NativeCoroutines.asmSwitch",
@@ -9,70 +8,89 @@ WIRING.update({
     "ucontext_switch": "io.contextlab.switches.NativeCoroutines.ucontextSwapcontext",
     "protothread_switch": "io.contextlab.switches.NativeCoroutines.switchCaseGenerator",
     "continuation_switch": "io.contextlab.switches.ContinuationYield.runYield",
-    # plotted beside the claims in 01-switches
+    "ping_pong": "io.contextlab.switches.NativePingPong.pingPong",
     "producer_consumer": "io.contextlab.switches.ProducerConsumer",
+    "pc_coroutines": "io.contextlab.switches.ProducerConsumer.coroutines",
+    "pc_threads": "io.contextlab.switches.ProducerConsumer.platformThreads",
+    # i15java (issue 15): a protothread local across a yield; the state a step keeps, allocated per step
+    "protothread_locals": "io.contextlab.switches.ProtothreadLocals.yieldWithLocal",
+    "state_callback": "io.contextlab.switches.StateKeeping.callbackStep",
+    "state_continuation": "io.contextlab.switches.StateKeeping.continuationStep",
 })
-METRICS.update({"syscalls_per_switch": "syscallsPerSwitch"})
+METRICS.update({"syscalls_per_switch": "syscallsPerSwitch", "locals_kept": "localsPreservedPerYield",
+                "alloc": "gc.alloc.rate.norm"})
+# Benchmarks named by claims that the 2026-11-22 run did not have (i15java adds them).
+NEW_BENCHMARKS = {WIRING["protothread_locals"], WIRING["state_callback"], WIRING["state_continuation"]}
 
 STACKFUL = ("asm_switch", "setjmp_switch", "ucontext_switch", "continuation_switch")
 
 
 @claim("coroutine-switch-50ns")
 def coroutine_switch(ev):
-    found = [(k, ev.one(k)) for k in STACKFUL]
-    found = [(k, f) for k, f in found if f]
+    found = [(k, ev.one_row(k)) for k in STACKFUL]
+    found = [(k, r) for k, r in found if r is not None]
     if not found:
-        return ev.missing("coroutine-switch-50ns", "switches", "asm_switch")
-    k, (v, e, name) = min(found, key=lambda kf: kf[1][0])
-    verdict = HOLDS if v >= 40 else FAILS if v < 25 else PARTLY
-    if verdict == HOLDS and e == e and v - e < 25:
-        verdict = PARTLY  # the 99.9% interval reaches "does not hold": this run cannot tell
-    others = ", ".join(f"{f[2]} {f[0]:.1f}" for _, f in found)
-    return Verdict("coroutine-switch-50ns", verdict, v, e, "ns/switch", f"cheapest: {name}; all: {others}")
+        return ev.missing("switches", "asm_switch")
+    k, row = min(found, key=lambda kr: kr[1]["score"])
+    q = ev.q(row)
+    others = ", ".join(f"{r['name']} {r['score']:.1f}" for _, r in found)
+    return ev.verdict(q, "ns/switch", f"cheapest stackful switch {q.name}: "
+                      f"{fmt_ci(q, 'ns')}; all: {others}")
 
 
-def syscalls_per_switch(ev, what):
-    """(count per switch, name) from syscallsPerSwitch (one iteration's count), or None when the
-    run has no count (NaN: the suite could not count syscalls on that machine)."""
-    m = ev.metric(what, "syscalls_per_switch")
-    if m.empty:
-        return None
-    r = m.iloc[0]
-    if not math.isfinite(r["value"]):
-        return None
-    return float(r["value"]), f"{r['name']} {r['metric']}"
+def _syscall_count(ev, what):
+    q = ev.need_metric(what, "syscalls_per_switch", "switches")
+    return ev.verdict(q, "syscalls/switch", f"{q.name} per iteration: {fmt_ci(q)}")
 
 
 @claim("swapcontext-enters-kernel")
 def swapcontext(ev):
-    count = syscalls_per_switch(ev, "ucontext_switch")
-    if count is None:
-        return ev.missing("swapcontext-enters-kernel", "switches", "ucontext_switch", "syscalls_per_switch")
-    verdict = HOLDS if count[0] >= 0.9 else FAILS if count[0] < 0.1 else PARTLY
-    return Verdict("swapcontext-enters-kernel", verdict, count[0], float("nan"), "syscalls/switch", count[1])
+    return _syscall_count(ev, "ucontext_switch")
 
 
 @claim("setjmp-no-syscall")
 def setjmp(ev):
-    count = syscalls_per_switch(ev, "setjmp_switch")
-    if count is None:
-        return ev.missing("setjmp-no-syscall", "switches", "setjmp_switch", "syscalls_per_switch")
-    return Verdict("setjmp-no-syscall", HOLDS if count[0] < 0.1 else FAILS, count[0], float("nan"),
-                   "syscalls/switch", count[1])
+    return _syscall_count(ev, "setjmp_switch")
 
 
 @claim("c-coroutine-ranking")
 def ranking(ev):
-    p, s, u = ev.one("protothread_switch"), ev.one("setjmp_switch"), ev.one("ucontext_switch")
-    if u is None or (p is None and s is None):
-        return ev.missing("c-coroutine-ranking", "switches", "ucontext_switch" if u is None else "setjmp_switch")
-    if p is not None and s is not None:
-        order = p[0] < s[0] < u[0]
-        verdict = HOLDS if order else PARTLY if u[0] > max(p[0], s[0]) else FAILS
-        detail = f"protothread {p[0]:.2f}, setjmp {s[0]:.2f}, ucontext {u[0]:.2f} ns per switch"
-    else:
-        lighter = p or s
-        verdict = PARTLY if lighter[0] < u[0] else FAILS
-        detail = f"{lighter[2]} {lighter[0]:.2f} vs ucontext {u[0]:.2f} ns (one rung missing)"
-    return Verdict("c-coroutine-ranking", verdict, u[0] / (s or p)[0], float("nan"), "x (ucontext / setjmp)", detail)
+    p, s, u = (ev.need_q(k, "switches") for k in ("protothread_switch", "setjmp_switch", "ucontext_switch"))
+    order = {"setjmp/protothread": s / p, "ucontext/setjmp": u / s}   # each above 1 in the article's order
+    parts = [(f"{name} above 1", judge(ratio, "above", 1.0)) for name, ratio in order.items()]
+    shown = "; ".join(f"{name} {fmt_ci(ratio, 'x')}" for name, ratio in order.items())
+    return ev.verdict(order["ucontext/setjmp"], "x (ucontext / setjmp)", f"protothread {fmt_ci(p, 'ns')}, "
+                      f"setjmp {fmt_ci(s, 'ns')}, ucontext {fmt_ci(u, 'ns')}; {shown}", parts)
 
+
+@claim("thread-process-switch-same")
+def thread_vs_process(ev):
+    qt = ev.need_q("ping_pong", "switches", kind="PIPE_THREADS", cpus="same")
+    qp = ev.need_q("ping_pong", "switches", kind="PIPE_PROCESSES", cpus="same")
+    r = qp / qt
+    return ev.verdict(r, "x (processes / threads)", f"pipe ping-pong on one CPU: processes {fmt_ci(qp, 'ns')}, "
+                      f"threads {fmt_ci(qt, 'ns')} per one-way pass")
+
+
+@claim("producer-consumer-coroutines")
+def producer_consumer(ev):
+    qc = ev.need_q("pc_coroutines", "switches", batch=1)
+    qt = ev.need_q("pc_threads", "switches", batch=1)
+    r = qc / qt
+    return ev.verdict(r, "x (items/s, coroutines / threads)",
+                      f"batch 1: coroutines {fmt_ci(qc, 'items/s')}, platform threads {fmt_ci(qt, 'items/s')}")
+
+
+@claim("protothread-locals-lost")
+def protothread_locals(ev):
+    q = ev.need_metric("protothread_locals", "locals_kept", "switches")
+    return ev.verdict(q, "fraction of yields", f"{q.name}: {fmt_ci(q)} of yields kept an automatic local")
+
+
+@claim("callbacks-heap-coroutines-stack")
+def state_on_heap(ev):
+    cb = ev.need_metric("state_callback", "alloc", "switches")
+    co = ev.need_metric("state_continuation", "alloc", "switches")
+    d = cb - co
+    return ev.verdict(d, "B/step", f"callback step {fmt_ci(cb, 'B')}, continuation step {fmt_ci(co, 'B')} "
+                      "allocated per step (JMH gc profiler)")

@@ -2,6 +2,8 @@ package io.contextlab.lab;
 
 import io.contextlab.lab.env.Environment;
 import io.contextlab.lab.references.CrossCheck;
+import io.contextlab.lab.references.OutsideReference;
+import io.contextlab.lab.references.Pairs;
 import io.contextlab.lab.references.ReferenceContext;
 import io.contextlab.lab.references.References;
 import io.contextlab.platform.Json;
@@ -26,8 +28,10 @@ import java.util.concurrent.Callable;
 import org.openjdk.jmh.profile.Profiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,11 +52,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--suites", split = ",", paramLabel = "a,b", description = "the suites and steps to run (default: all)")
     List<String> only;
 
+    @Option(names = "--smoke", description = "with --full: every full-mode parameter combination and step once, "
+            + "one fork, one 10 ms iteration (" + SMOKE + "; servers at quick settings): does the full run run?")
+    boolean smoke;
+
     @Option(names = "--no-report", description = "do not run the report at the end")
     boolean noReport;
 
+    @Option(names = "--pairs", paramLabel = "K", description = "pairs of each outside reference and a short JMH run (default: ${DEFAULT-VALUE})")
+    int pairs = Pairs.DEFAULT_PAIRS;
+
     @Override
     public Integer call() throws Exception {
+        if (smoke && !full) {
+            throw new LabException("--smoke tries the full run's settings: give it with --full (lab run --full --smoke)");
+        }
         Path root = Lab.root();
         SuiteRegistry registry = SuiteRegistry.load(root);
         List<String> selected = only == null ? registry.names() : only;
@@ -62,16 +76,18 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         checkJmhLock();
-        String mode = full ? "full" : "quick";
+        String mode = smoke ? SMOKE_MODE : full ? "full" : "quick";
+        String extra = smoke ? " " + SMOKE : "";
         List<RunMetadata.SuiteArgs> args = new ArrayList<>();
         for (SuiteRegistry.Suite s : registry.suites()) {
             if (selected.contains(s.name())) {
-                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), s.args(full)));
+                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), (s.args(full) + extra).strip()));
             }
         }
         registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
-            args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), s.args(full)));
-            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(), s.args(full) + " -prof " + EbpfProfiler.class.getName()));
+            args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), (s.args(full) + extra).strip()));
+            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(),
+                    (s.args(full) + extra).strip() + " -prof " + EbpfProfiler.class.getName()));
         });
         RunDirectory run = open(root, "", mode, args);
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
@@ -87,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                 Collection<RunResult> results = jmh(run, suite.name(), suite.include(), suite.args(full), List.of(), console);
                 all.put(suite.name(), results);
                 if (suite.reference() != null) {
-                    reference(root, run, suite, results);
+                    reference(root, run, suite, results, pairs, console);
                 }
             }
             for (SuiteRegistry.Step step : registry.steps()) {
@@ -97,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 Lab.note("step " + step.name());
                 switch (step.name()) {
-                    case ServersCommand.STEP -> ServersCommand.drive(root, run, full, List.of(), console);
+                    case ServersCommand.STEP -> ServersCommand.drive(root, run, full && !smoke, List.of(), console);
                     case PERTURBATION -> all.putAll(perturbation(run, step, console));
                     default -> run.suite(step.name(), RunMetadata.SuiteStatus.skipped("this CLI has no step " + step.name()));
                 }
@@ -126,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static final String PERTURBATION = "ebpf-perturbation";
+    static final String SMOKE_MODE = "smoke";
+    /** What --smoke puts over the full settings (JMH command-line syntax; applied through the Runner's builder). */
+    static final String SMOKE = "-f 1 -wi 0 -i 1 -r 10ms -w 10ms";
 
     /** Opens a run directory whose metadata records this environment, commit and command line. */
     static RunDirectory open(Path root, String suffix, String mode, List<RunMetadata.SuiteArgs> args) throws IOException {
@@ -148,8 +167,9 @@ final class RunCommand implements Callable<Integer> {
         String failure;
         try {
             Files.createDirectories(out.getParent());
-            Options options = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), profilers)
-                    .include(include).resultFormat(ResultFormatType.JSON).result(out.toString()).build();
+            ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), profilers);
+            if (SMOKE_MODE.equals(run.metadata().mode())) smoke(builder);
+            Options options = builder.include(include).resultFormat(ResultFormatType.JSON).result(out.toString()).build();
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, console), options);
             results = got == null ? List.of() : got;
             failure = got == null ? "JMH failed (see log)"
@@ -163,14 +183,33 @@ final class RunCommand implements Callable<Integer> {
         return results;
     }
 
-    /** The suite's outside reference: each CrossCheck a line of RUN/crosscheck.jsonl, raw output in references.log. */
-    static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results) {
-        Lab.note("suite " + suite.name() + ": outside reference " + suite.reference());
+    /** {@link #SMOKE} over a mode's settings: one fork, no warm-up, one 10 ms iteration (the params stay). */
+    static ChainedOptionsBuilder smoke(ChainedOptionsBuilder builder) {
+        return builder.forks(1).warmupIterations(0).warmupTime(TimeValue.milliseconds(10))
+                .measurementIterations(1).measurementTime(TimeValue.milliseconds(10));
+    }
+
+    /**
+     * The suite's outside reference, paired with short JMH runs of what it checks (Pairs): each
+     * CrossCheck a line of RUN/crosscheck.jsonl, the programs' raw output in references.log, each
+     * pair's JMH results in RUN/jmh/pairs/SUITE-N.json (not in jmh.json: they are short runs).
+     */
+    static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results,
+                          int pairs, PrintStream console) {
+        long seed = new java.security.SecureRandom().nextLong();
+        Lab.note("suite " + suite.name() + ": outside reference " + suite.reference() + ", " + pairs + " pairs (seed " + seed + ")");
         try (PrintStream log = new PrintStream(new FileOutputStream(run.dir().resolve("references.log").toFile(), true),
                 true, StandardCharsets.UTF_8)) {
             try {
-                List<CrossCheck> checks = References.named(suite.reference())
-                        .run(new ReferenceContext(root, run.dir(), results, log));
+                OutsideReference reference = References.named(suite.reference());
+                Path dir = run.dir().resolve("jmh").resolve("pairs");
+                Files.createDirectories(dir);
+                List<CrossCheck> checks = Pairs.run(suite.name(), reference, new ReferenceContext(root, run.dir(), results, log),
+                        pairs, seed, (options, pair) -> {
+                            Options o = options.resultFormat(ResultFormatType.JSON)
+                                    .result(dir.resolve(suite.name() + "-" + pair + ".json").toString()).build();
+                            return BenchMain.runReporting(BenchMain.runner(o, console), o);
+                        });
                 for (CrossCheck check : checks) {
                     Json.appendLine(run.dir().resolve("crosscheck.jsonl"), check);
                 }
@@ -195,7 +234,7 @@ final class RunCommand implements Callable<Integer> {
             Lab.note("ebpf perturbation: " + variant);
             List<Class<? extends Profiler>> profilers = variant.equals("traced") ? List.of(EbpfProfiler.class) : List.of();
             String name = "ebpf-" + variant;
-            results.put(name, jmh(run, name, step.include(), step.args(run.metadata().mode().equals("full")), profilers, console));
+            results.put(name, jmh(run, name, step.include(), step.args(!run.metadata().mode().equals("quick")), profilers, console));
             failed |= !"measured".equals(run.metadata().suites().get(name).status());
         }
         run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",

@@ -1,5 +1,6 @@
 package io.contextlab.lab;
 
+import io.contextlab.platform.JvmFlags;
 import io.contextlab.tracing.TraceSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +37,9 @@ final class TraceCommand implements Callable<Integer> {
         // TraceSession.main ends the JVM, so the session runs as a child and this JVM closes the run.
         Path root = Lab.root();
         RunDirectory run = RunCommand.open(root, "-trace", "trace", List.of());
-        List<String> command = new ArrayList<>(List.of(Lab.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), TraceSession.class.getName(), "--out", run.dir().toString()));
+        List<String> command = new ArrayList<>(List.of(Lab.java()));
+        command.addAll(JvmFlags.ALL);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TraceSession.class.getName(), "--out", run.dir().toString()));
         command.addAll(args);
         int status = new ProcessBuilder(command).inheritIO().start().waitFor();
         Path done = run.finish(status == 0 ? "complete" : "failed");

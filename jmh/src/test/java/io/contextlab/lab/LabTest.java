@@ -24,6 +24,34 @@ class LabTest {
         assertTrue(run.noReport);
         assertEquals(List.of("syscalls", "servers"), run.only);
         assertEquals(List.of("epoll"), parsed(RunCommand.class, "run", "--suites=epoll").only);
+        assertFalse(run.smoke);
+        assertEquals(io.contextlab.lab.references.Pairs.DEFAULT_PAIRS, run.pairs);
+        RunCommand smoke = parsed(RunCommand.class, "run", "--full", "--smoke", "--pairs", "7");
+        assertTrue(smoke.full && smoke.smoke);
+        assertEquals(7, smoke.pairs);
+    }
+
+    @Test
+    void smokeIsOneShortIterationOverTheFullSettingsKeepingTheirParams() throws Exception {
+        org.openjdk.jmh.runner.options.Options full = new org.openjdk.jmh.runner.options.CommandLineOptions(
+                "-f", "3", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s", "-p", "background=0,16");
+        org.openjdk.jmh.runner.options.Options smoke = RunCommand.smoke(BenchMain.forks(full, List.of())).build();
+        org.openjdk.jmh.runner.options.Options said = new org.openjdk.jmh.runner.options.CommandLineOptions(
+                SuiteRegistry.words(RunCommand.SMOKE));
+        assertEquals(said.getForkCount(), smoke.getForkCount());
+        assertEquals(said.getWarmupIterations(), smoke.getWarmupIterations());
+        assertEquals(said.getWarmupTime(), smoke.getWarmupTime());
+        assertEquals(said.getMeasurementIterations(), smoke.getMeasurementIterations());
+        assertEquals(said.getMeasurementTime(), smoke.getMeasurementTime());
+        assertEquals(List.of("0", "16"), List.copyOf(smoke.getParameter("background").get()));
+    }
+
+    @Test
+    void smokeWithoutFullIsOneLine() {
+        RunCommand run = parsed(RunCommand.class, "run", "--smoke");
+        LabException e = org.junit.jupiter.api.Assertions.assertThrows(LabException.class, run::call);
+        assertEquals(1, e.getMessage().lines().count());
+        assertTrue(e.getMessage().contains("--full"), e.getMessage());
     }
 
     @Test

@@ -4,30 +4,40 @@ import com.google.gson.annotations.SerializedName;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * One line of crosscheck.jsonl ({@code contextlab.crosscheck/1}): an outside figure, the JMH
- * figure it checks (same benchmark, params and metric, in the same unit), their ratio and the
- * verdict. The one rule, here and nowhere else: agrees when |ratio - 1| &lt;= tolerance, differs
- * outside it, info when the tolerance is null (shown, not judged), not-measured when the run has
- * no JMH figure for it.
+ * One line of crosscheck.jsonl ({@code contextlab.crosscheck/2}): a check measured in k pairs,
+ * each pair one round of the outside reference and one short JMH run of the benchmark it checks
+ * (same benchmark, params and metric, in the same unit), in an order shuffled per pair from
+ * {@code seed}. ratio = median over the pairs of JMH / reference, ratio_ci its 95 % bootstrap
+ * interval (over pairs, seeded), spread each side's own relative spread. The one rule, here and
+ * nowhere else: agrees when ratio_ci lies within 1 &plusmn; tolerance, differs when it lies wholly
+ * outside, drifting when it does neither and both sides' spreads exceed the tolerance (the
+ * machine moved between pairs), else inconclusive; info when the tolerance (or the benchmark) is
+ * null; not-measured when no pair has a JMH figure for it.
  */
 public record CrossCheck(String format, String suite, String check, String benchmark, Map<String, String> params,
                          String metric, String unit, Reference reference, Double measured, Double ratio,
-                         @SerializedName("ratio_ci") List<Double> ratioCi, int pairs, Double tolerance, String verdict) {
+                         @SerializedName("ratio_ci") List<Double> ratioCi, int pairs, Double tolerance, String verdict,
+                         long seed, @SerializedName("pair_values") List<Pair> pairValues, Spread spread) {
 
-    public static final String FORMAT = "contextlab.crosscheck/1";
+    public static final String FORMAT = "contextlab.crosscheck/2";
     public static final String PRIMARY = "primary";
-    /** Slack for the tolerance edge: 115/100 is 1.15 in decimal, 1.1500000000000001 in binary. */
+    /** Issue 16: every judged check is held to 10 %. */
+    public static final double TOLERANCE = 0.10;
+    /** Bootstrap resamples of the pairs for each interval. */
+    static final int RESAMPLES = 2000;
+    /** Slack for the tolerance edge: 110/100 is 1.1 in decimal, 1.1000000000000001 in binary. */
     private static final double EDGE = 1e-9;
 
-    /** The outside side: the program and its arguments (no paths), how the value was made, every round's value. */
+    /** The outside side: the program and its arguments (no paths), how the value was made, every round's (or pair's) value. */
     public record Reference(String command, String method, double value, List<Double> samples) {
         public Reference {
             if (!Double.isFinite(value)) throw new IllegalArgumentException("no figure from " + command + " (" + value + ")");
@@ -47,7 +57,7 @@ public record CrossCheck(String format, String suite, String check, String bench
         }
     }
 
-    /** An outside figure and what it checks, before the join. */
+    /** An outside figure and what it checks: what {@link OutsideReference#measure} returns, one per check. */
     public record Outside(Spec spec, Reference reference) {}
 
     /** A JMH result reduced to what the join reads: name, params, and each metric's score and unit. */
@@ -55,15 +65,82 @@ public record CrossCheck(String format, String suite, String check, String bench
 
     public record Score(double value, String unit) {}
 
-    /** The check of an outside figure against the suite's JMH results. */
-    public static CrossCheck join(String suite, Outside outside, Collection<RunResult> results) {
-        Spec spec = outside.spec();
-        return judge(suite, spec, outside.reference(), find(spec, results.stream().map(CrossCheck::measured).toList()));
+    /** One pair as recorded: which side ran first, the JMH figure, the reference figure, their ratio (nulls: that side gave none). */
+    public record Pair(String order, Double measured, Double reference, Double ratio) {}
+
+    /** Each side's own spread over the pairs: the half-width of its median's 95 % bootstrap interval over the median. */
+    public record Spread(Double measured, Double reference) {}
+
+    /**
+     * The check of {@code spec} from its pairs: {@code pairs} as recorded (each with its order and
+     * both figures, either null when that side gave none), {@code reference} the first round's
+     * outside figure (its command and method), {@code params} those of the JMH result compared.
+     */
+    public static CrossCheck of(String suite, Spec spec, Reference first, Map<String, String> params, long seed, List<Pair> pairs) {
+        List<Double> refs = finite(pairs.stream().map(Pair::reference).toList());
+        List<Double> jmh = finite(pairs.stream().map(Pair::measured).toList());
+        List<Double> ratios = finite(pairs.stream().map(Pair::ratio).toList());
+        Random random = new Random(seed ^ spec.check().hashCode());
+        double[] refCi = interval(refs, random), jmhCi = interval(jmh, random), ratioCi = interval(ratios, random);
+        Spread spread = new Spread(relativeHalfWidth(jmhCi, jmh), relativeHalfWidth(refCi, refs));
+        Double ratio = ratios.isEmpty() ? null : ProgramOutput.median(ratios);
+        String verdict;
+        if (spec.benchmark() == null || spec.tolerance() == null) {
+            verdict = spec.benchmark() != null && ratios.isEmpty() ? "not-measured" : "info";
+        } else if (ratios.isEmpty()) {
+            verdict = "not-measured";
+        } else {
+            verdict = verdict(ratioCi, spread, spec.tolerance());
+        }
+        Reference reference = new Reference(first.command(), "median of " + refs.size() + " pairs, each: " + first.method(),
+                refs.isEmpty() ? first.value() : ProgramOutput.median(refs), refs);
+        return new CrossCheck(FORMAT, suite, spec.check(), spec.benchmark(), new TreeMap<>(params), spec.metric(), spec.unit(),
+                reference, jmh.isEmpty() ? null : ProgramOutput.median(jmh), ratio,
+                ratios.isEmpty() ? null : List.of(ratioCi[0], ratioCi[1]), ratios.size(), spec.tolerance(), verdict,
+                seed, List.copyOf(pairs), spread);
     }
 
-    /** Every outside figure joined with the results of the context's run. */
-    static List<CrossCheck> joinAll(String suite, List<Outside> outside, ReferenceContext context) {
-        return outside.stream().map(o -> join(suite, o, context.results())).toList();
+    /** agrees, differs, drifting or inconclusive: the interval of the ratio against 1 &plusmn; tolerance. */
+    static String verdict(double[] ratioCi, Spread spread, double tolerance) {
+        double low = 1 - tolerance - EDGE, high = 1 + tolerance + EDGE;
+        if (ratioCi[0] >= low && ratioCi[1] <= high) return "agrees";
+        if (ratioCi[1] < low || ratioCi[0] > high) return "differs";
+        boolean moved = spread.measured() != null && spread.reference() != null
+                && spread.measured() > tolerance && spread.reference() > tolerance;
+        return moved ? "drifting" : "inconclusive";
+    }
+
+    /** One pair's ratio, JMH over reference; null when either side is missing or the reference is 0. */
+    static Double ratio(Double measured, Double reference) {
+        if (measured == null || reference == null || !Double.isFinite(measured) || !Double.isFinite(reference) || reference == 0) {
+            return null;
+        }
+        return measured / reference;
+    }
+
+    /** The 95 % percentile bootstrap interval of the median of {@code values}; NaNs for none. */
+    static double[] interval(List<Double> values, Random random) {
+        int n = values.size();
+        if (n == 0) return new double[] {Double.NaN, Double.NaN};
+        double[] medians = new double[RESAMPLES];
+        double[] sample = new double[n];
+        for (int b = 0; b < RESAMPLES; b++) {
+            for (int i = 0; i < n; i++) sample[i] = values.get(random.nextInt(n));
+            Arrays.sort(sample);
+            medians[b] = n % 2 == 1 ? sample[n / 2] : (sample[n / 2 - 1] + sample[n / 2]) / 2;
+        }
+        Arrays.sort(medians);
+        return new double[] {medians[(int) Math.floor(0.025 * (RESAMPLES - 1))], medians[(int) Math.ceil(0.975 * (RESAMPLES - 1))]};
+    }
+
+    private static Double relativeHalfWidth(double[] ci, List<Double> values) {
+        if (values.isEmpty()) return null;
+        double median = ProgramOutput.median(values);
+        return median == 0 ? null : (ci[1] - ci[0]) / 2 / Math.abs(median);
+    }
+
+    private static List<Double> finite(List<Double> values) {
+        return values.stream().filter(v -> v != null && Double.isFinite(v)).toList();
     }
 
     /**
@@ -80,27 +157,10 @@ public record CrossCheck(String format, String suite, String check, String bench
                 .or(() -> candidates.stream().findFirst());
     }
 
-    /** Ratio and verdict of a reference against the JMH result {@code found} (empty: not in this run). */
-    static CrossCheck judge(String suite, Spec spec, Reference reference, Optional<Measured> found) {
-        Double measured = found.map(m -> m.metrics().get(spec.metric()))
+    /** The figure of {@code spec}'s metric in {@code found}, in the spec's unit; null when absent or not finite. */
+    static Double figure(Spec spec, Optional<Measured> found) {
+        return found.map(m -> m.metrics().get(spec.metric()))
                 .map(score -> inUnit(score, spec.unit(), spec)).filter(Double::isFinite).orElse(null);
-        Map<String, String> params = new TreeMap<>(found.map(Measured::params).orElse(spec.params()));
-        Double ratio = measured == null || reference.value() == 0 ? null : measured / reference.value();
-        String verdict;
-        if (spec.benchmark() == null) {
-            verdict = "info";
-        } else if (measured == null) {
-            verdict = "not-measured";
-        } else if (spec.tolerance() == null) {
-            verdict = "info";
-        } else if (ratio == null) {  // a reference of exactly 0: only 0 agrees with it
-            verdict = measured == 0 ? "agrees" : "differs";
-        } else {
-            verdict = Math.abs(ratio - 1) <= spec.tolerance() + EDGE ? "agrees" : "differs";
-        }
-        return new CrossCheck(FORMAT, suite, spec.check(), spec.benchmark(), params, spec.metric(), spec.unit(),
-                reference, measured, ratio, null, 1,
-                spec.tolerance(), verdict);
     }
 
     /** A score converted to {@code unit}: equal units, or time per the same thing (ns/op, us/op, ...). */

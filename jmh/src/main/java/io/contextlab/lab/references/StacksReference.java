@@ -14,27 +14,27 @@ import java.util.Map;
  * <ul>
  * <li>thread_rss (jmh/src/main/c/crosscheck/thread_rss.c): the RSS and minor faults of 1,000
  *     parked pthreads that touched 16 KiB of stack each, against PthreadStacks.startTouchAndPark's
- *     rssBytesPerThread and minorFaultsPerThread at those params, held to 20 %;</li>
+ *     rssBytesPerThread and minorFaultsPerThread at those params, held to 10 %;</li>
  * <li>spawn_costs (spawn_costs.c): pthread_create+join, vfork+waitpid and posix_spawn+waitpid
- *     against SpawnCosts (placement=free), held to 30 %; and fork+waitpid beside the JVM's
+ *     against SpawnCosts (placement=free), held to 10 %; and fork+waitpid beside the JVM's
  *     forkWait for information only: it is meant to differ, by the cost of copying the JVM's
  *     page tables.</li>
  * </ul>
  */
 public final class StacksReference implements OutsideReference {
     static final String SUITE = "stacks";
-    static final String ROUNDS = "7";
+    static final String ROUNDS = "3";
     private static final String PTHREAD_STACKS = "io.contextlab.stacks.PthreadStacks.startTouchAndPark";
     private static final String SPAWN = "io.contextlab.stacks.SpawnCosts.";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
-            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", 0.3},
-            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", 0.3},
-            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", 0.3},
+            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE},
+            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", CrossCheck.TOLERANCE},
+            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", CrossCheck.TOLERANCE},
             "fork_wait", new Object[] {"forkWait", "fork+waitpid from a small C process (not a JVM)", null});
 
     @Override
-    public List<CrossCheck> run(ReferenceContext context) {
+    public List<Outside> measure(ReferenceContext context) {
         List<Outside> outside = new ArrayList<>();
         context.builtProgram(SUITE, "thread_rss").ifPresent(p ->
                 context.run(SUITE, Duration.ofMinutes(2), List.of(p.toString(), "1000", "16384", ROUNDS))
@@ -47,7 +47,7 @@ public final class StacksReference implements OutsideReference {
                     .ifPresent(out -> outside.addAll(context.read(SUITE, "spawn_costs", out.stdout(),
                             text -> parseSpawnCosts(text, "spawn_costs " + ROUNDS + " fork"))));
         });
-        return CrossCheck.joinAll(SUITE, outside, context);
+        return outside;
     }
 
     static List<Outside> parseThreadRss(String stdout) {
@@ -57,7 +57,7 @@ public final class StacksReference implements OutsideReference {
             if (!rss && !line.name().equals("minor_faults")) throw new IllegalArgumentException("thread_rss printed " + line.name());
             Spec spec = new Spec((rss ? "RSS" : "minor faults") + " per thread, " + threads + " pthreads touching " + touch + " B",
                     PTHREAD_STACKS, Map.of("threads", threads, "touchBytes", touch),
-                    rss ? "rssBytesPerThread" : "minorFaultsPerThread", line.unit(), 0.2);
+                    rss ? "rssBytesPerThread" : "minorFaultsPerThread", line.unit(), CrossCheck.TOLERANCE);
             return new Outside(spec, new Reference("thread_rss " + threads + " " + touch + " " + ROUNDS,
                     "median of " + line.samples().size() + " rounds, " + (rss ? "Rss of smaps_rollup" : "minor faults of getrusage")
                             + " while parked minus before, per thread", line.median(), line.samples()));

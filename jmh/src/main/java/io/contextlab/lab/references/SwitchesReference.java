@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * The switch suite's outside references.
  *
  * <p>{@code perf bench sched pipe} (perf's own pipe ping-pong, processes by default, threads with
- * -T) under the same pinning as NativePingPong's pipe variants, median of 3 runs, held to 15 %.
+ * -T) under the same pinning as NativePingPong's pipe variants, median of 3 runs, held to 10 %.
  * Same CPU: {@code taskset -c 0} (both tasks on CPU 0, like cpus=same). Two CPUs: perf's first
  * task on CPU 0 and the task it creates on CPU 1, like cpus=two; taskset cannot express that (it
  * gives every task the same set), so pin_children (jmh/src/main/c/crosscheck/pin_children.c)
@@ -41,7 +41,7 @@ public final class SwitchesReference implements OutsideReference {
     private static final Duration PERF_TIMEOUT = Duration.ofSeconds(60);
 
     @Override
-    public List<CrossCheck> run(ReferenceContext context) {
+    public List<Outside> measure(ReferenceContext context) {
         List<Outside> outside = new ArrayList<>();
         Optional<Path> perf = Commands.onPath("perf");
         if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
@@ -52,7 +52,7 @@ public final class SwitchesReference implements OutsideReference {
                             text -> List.of(parseSwapcontext(text)))));
             perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
         });
-        return CrossCheck.joinAll(SUITE, outside, context);
+        return outside;
     }
 
     /** The four perf bench sched pipe checks: processes and threads, on one CPU and on two. */
@@ -100,7 +100,7 @@ public final class SwitchesReference implements OutsideReference {
     }
 
     static Outside pipeCheck(String check, String kind, String cpus, String command, List<Double> nsPerPass) {
-        Spec spec = new Spec(check, PING_PONG, Map.of("cpus", cpus, "kind", kind), CrossCheck.PRIMARY, "ns/op", 0.15);
+        Spec spec = new Spec(check, PING_PONG, Map.of("cpus", cpus, "kind", kind), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
         return new Outside(spec, new Reference(command, "median of " + nsPerPass.size()
                 + " runs; perf's usecs/op is a round trip, * 1000 / 2 = ns per one-way pass",
                 ProgramOutput.median(nsPerPass), nsPerPass));
@@ -118,7 +118,7 @@ public final class SwitchesReference implements OutsideReference {
     /** swapcontext_loop's line: ns per one-way switch, against the benchmark's ns/op (one op = one switch). */
     static Outside parseSwapcontext(String stdout) {
         ProgramOutput line = ProgramOutput.parse(stdout).getFirst();
-        Spec spec = new Spec("swapcontext stand-alone C loop", UCONTEXT, Map.of(), CrossCheck.PRIMARY, "ns/op", 0.15);
+        Spec spec = new Spec("swapcontext stand-alone C loop", UCONTEXT, Map.of(), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
         return new Outside(spec, new Reference("swapcontext_loop " + ROUND_TRIPS, "median of " + line.samples().size()
                 + " rounds of " + ROUND_TRIPS + " round trips, ns per one-way switch", line.median(), line.samples()));
     }
@@ -142,7 +142,7 @@ public final class SwitchesReference implements OutsideReference {
 
     static Outside sigprocmaskCheck(long withLoop, long withoutLoop, long roundTrips) {
         Spec spec = new Spec("rt_sigprocmask per swapcontext, perf stat", UCONTEXT, Map.of(), "rtSigprocmaskPerSwitch",
-                "syscalls/switch", 0.15);
+                "syscalls/switch", CrossCheck.TOLERANCE);
         double perSwitch = (double) (withLoop - withoutLoop) / (2 * roundTrips);
         return new Outside(spec, new Reference("perf stat -x, -e " + EVENT + " swapcontext_loop " + ROUND_TRIPS + " (and 0)",
                 "(" + withLoop + " - " + withoutLoop + ") calls / " + 2 * roundTrips + " switches", perSwitch, List.of()));

@@ -1,7 +1,6 @@
 package io.contextlab.lab.references;
 
 import io.contextlab.lab.references.CrossCheck.Measured;
-import io.contextlab.lab.references.CrossCheck.Outside;
 import io.contextlab.lab.references.CrossCheck.Reference;
 import io.contextlab.lab.references.CrossCheck.Score;
 import io.contextlab.lab.references.CrossCheck.Spec;
@@ -31,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The one join and the one verdict rule, on synthetic figures (no program, no benchmark run). */
+/** The one verdict rule over pairs and the figure a JMH result gives, on synthetic figures (no program, no benchmark run). */
 class CrossCheckTest {
     private static final String BENCH = "io.contextlab.x.Loops.call";
     private static final Reference REF = new Reference("loop 1000", "median of 3 rounds", 100.0, List.of(99.0, 100.0, 101.0));
@@ -41,59 +41,78 @@ class CrossCheckTest {
         return new Spec("a call", BENCH, Map.of(), CrossCheck.PRIMARY, "ns/op", tolerance);
     }
 
-    private static Optional<Measured> measured(double nsPerOp) {
-        return Optional.of(new Measured(BENCH, Map.of(), Map.of(CrossCheck.PRIMARY, new Score(nsPerOp, "ns/op"))));
-    }
-
-    private static CrossCheck judged(Spec spec, Optional<Measured> m) {
-        CrossCheck c = CrossCheck.judge("x", spec, REF, m);
-        SchemaCheck.assertValid("crosscheck.v1", Json.toJson(c));
+    /** A check from pairs of (JMH, reference) figures, valid in its schema. */
+    private static CrossCheck judged(Spec spec, double[][] pairs) {
+        List<CrossCheck.Pair> list = new java.util.ArrayList<>();
+        for (double[] p : pairs) {
+            Double m = Double.isNaN(p[0]) ? null : p[0], r = Double.isNaN(p[1]) ? null : p[1];
+            list.add(new CrossCheck.Pair(Pairs.JMH_FIRST, m, r, CrossCheck.ratio(m, r)));
+        }
+        CrossCheck c = CrossCheck.of("x", spec, REF, spec.params(), 42, list);
+        SchemaCheck.assertValid("crosscheck.v2", Json.toJson(c));
         return c;
     }
 
-    @Test
-    void exactlyAtTheToleranceAgreesOnBothSides() {
-        assertEquals("agrees", judged(spec(0.15), measured(115)).verdict());
-        assertEquals("agrees", judged(spec(0.15), measured(85)).verdict());
+    private static double[][] steady(double jmh, double ref, int k) {
+        double[][] p = new double[k][];
+        for (int i = 0; i < k; i++) p[i] = new double[] {jmh, ref};
+        return p;
     }
 
     @Test
-    void justOutsideTheToleranceDiffers() {
-        assertEquals("differs", judged(spec(0.15), measured(115.01)).verdict());
-        assertEquals("differs", judged(spec(0.15), measured(84.99)).verdict());
+    void steadyPairsExactlyAtTheToleranceAgreeOnBothSides() {
+        assertEquals("agrees", judged(spec(0.1), steady(110, 100, 5)).verdict());
+        assertEquals("agrees", judged(spec(0.1), steady(90, 100, 5)).verdict());
     }
 
     @Test
-    void ratioIsMeasuredOverReference() {
-        CrossCheck c = judged(spec(0.15), measured(110));
+    void steadyPairsJustOutsideTheToleranceDiffer() {
+        assertEquals("differs", judged(spec(0.1), steady(110.01, 100, 5)).verdict());
+        assertEquals("differs", judged(spec(0.1), steady(89.99, 100, 5)).verdict());
+    }
+
+    @Test
+    void ratioIsTheMedianOfEachPairsMeasuredOverReference() {
+        CrossCheck c = judged(spec(0.1), new double[][] {{110, 100}, {200, 100}, {90, 100}, {105, 100}, {330, 300}});
         assertEquals(1.1, c.ratio(), 1e-12);
-        assertEquals(110.0, c.measured());
+        assertEquals(5, c.pairs());
         assertEquals(CrossCheck.FORMAT, c.format());
-        assertEquals(1, c.pairs());
-        assertNull(c.ratioCi());
+        assertEquals(2, c.ratioCi().size());
+        assertTrue(c.ratioCi().get(0) <= c.ratio() && c.ratio() <= c.ratioCi().get(1));
+        assertEquals(100.0, c.reference().value());
+        assertEquals(List.of(100.0, 100.0, 100.0, 100.0, 300.0), c.reference().samples());
+        assertEquals(5, c.pairValues().size());
     }
 
     @Test
     void aNullToleranceIsInfoWithItsRatio() {
-        CrossCheck c = judged(spec(null), measured(300));
+        CrossCheck c = judged(spec(null), steady(300, 100, 5));
         assertEquals("info", c.verdict());
         assertEquals(3.0, c.ratio(), 1e-12);
     }
 
     @Test
-    void noJmhFigureIsNotMeasured() {
-        CrossCheck c = judged(spec(0.15), Optional.empty());
+    void noJmhFigureInAnyPairIsNotMeasured() {
+        CrossCheck c = judged(spec(0.1), steady(Double.NaN, 100, 5));
         assertEquals("not-measured", c.verdict());
         assertNull(c.measured());
         assertNull(c.ratio());
-        assertEquals("not-measured", judged(spec(null), Optional.empty()).verdict());
-        assertEquals("not-measured", judged(spec(0.15), measured(Double.NaN)).verdict());
+        assertNull(c.ratioCi());
+        assertEquals(0, c.pairs());
+    }
+
+    @Test
+    void aPairMissingOneSideIsRecordedButNotCounted() {
+        CrossCheck c = judged(spec(0.1), new double[][] {{100, 100}, {Double.NaN, 100}, {100, Double.NaN}, {100, 100}, {100, 100}});
+        assertEquals(3, c.pairs());
+        assertEquals(5, c.pairValues().size());
+        assertNull(c.pairValues().get(1).ratio());
     }
 
     @Test
     void noBenchmarkIsInfo() {
         Spec alone = new Spec("outside only", null, Map.of(), CrossCheck.PRIMARY, "ns/op", null);
-        assertEquals("info", judged(alone, Optional.empty()).verdict());
+        assertEquals("info", judged(alone, steady(Double.NaN, 100, 5)).verdict());
     }
 
     @Test
@@ -120,25 +139,15 @@ class CrossCheckTest {
     }
 
     @Test
-    void joinReadsARunResultsPrimaryOrNamedSecondaryMetric() {
+    void aRunResultsPrimaryOrNamedSecondaryMetricIsTheFigure() {
         RunResult r = runResult(BENCH, Map.of("n", "8"), 230.0, "\u00b7syscallsPerOp", 0.125);
-        Spec primary = new Spec("p", BENCH, Map.of("n", "8"), CrossCheck.PRIMARY, "ns/op", 0.15);
-        CrossCheck p = CrossCheck.join("x", new Outside(primary, new Reference("loop", "m", 200.0, List.of())), List.of(r));
-        assertEquals(230.0, p.measured(), 1e-9);
-        assertEquals("agrees", p.verdict());
-        assertEquals(Map.of("n", "8"), p.params());
-        SchemaCheck.assertValid("crosscheck.v1", Json.toJson(p));
-
-        Spec secondary = new Spec("s", BENCH, Map.of("n", "8"), "syscallsPerOp", "syscalls/op", 0.15);
-        CrossCheck s = CrossCheck.join("x", new Outside(secondary, new Reference("loop", "m", 1.0, List.of())), List.of(r));
-        assertEquals(0.125, s.measured(), 1e-12);
-        assertEquals("differs", s.verdict());
-
-        Spec absent = new Spec("a", BENCH, Map.of("n", "64"), CrossCheck.PRIMARY, "ns/op", 0.15);
-        CrossCheck a = CrossCheck.join("x", new Outside(absent, REF), List.of(r));
-        assertEquals("not-measured", a.verdict());
-        assertEquals(Map.of("n", "64"), a.params());
-        SchemaCheck.assertValid("crosscheck.v1", Json.toJson(a));
+        List<Measured> results = List.of(CrossCheck.measured(r));
+        Spec primary = new Spec("p", BENCH, Map.of("n", "8"), CrossCheck.PRIMARY, "ns/op", 0.1);
+        assertEquals(230.0, CrossCheck.figure(primary, CrossCheck.find(primary, results)), 1e-9);
+        Spec secondary = new Spec("s", BENCH, Map.of("n", "8"), "syscallsPerOp", "syscalls/op", 0.1);
+        assertEquals(0.125, CrossCheck.figure(secondary, CrossCheck.find(secondary, results)), 1e-12);
+        Spec absent = new Spec("a", BENCH, Map.of("n", "64"), CrossCheck.PRIMARY, "ns/op", 0.1);
+        assertNull(CrossCheck.figure(absent, CrossCheck.find(absent, results)));
     }
 
     /** A RunResult as JMH's Runner returns it: one iteration of one op taking {@code ns}, one secondary scalar. */

@@ -24,7 +24,7 @@ class ReferenceContextTest {
     @Test
     void aProgramNotBuiltGivesOneLineAndNoRow(@TempDir Path root) throws Exception {
         for (String name : List.of("SyscallsReference", "UringReference")) {
-            assertEquals(List.of(), References.named(name).run(context(root)));
+            assertEquals(List.of(), References.named(name).measure(context(root)));
         }
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("syscall_loop is not built (scripts/lab build)"), text);

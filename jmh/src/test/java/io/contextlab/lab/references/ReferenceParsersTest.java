@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,8 +21,9 @@ class ReferenceParsersTest {
 
     private static void allValid(String suite, List<Outside> outside) {
         for (Outside o : outside) {
-            CrossCheck c = CrossCheck.judge(suite, o.spec(), o.reference(), Optional.empty());
-            SchemaCheck.assertValid("crosscheck.v1", Json.toJson(c));
+            List<CrossCheck.Pair> pairs = List.of(new CrossCheck.Pair(Pairs.REFERENCE_FIRST, null, o.reference().value(), null));
+            CrossCheck c = CrossCheck.of(suite, o.spec(), o.reference(), o.spec().params(), 1, pairs);
+            SchemaCheck.assertValid("crosscheck.v2", Json.toJson(c));
         }
     }
 
@@ -57,9 +57,9 @@ class ReferenceParsersTest {
         assertEquals(8, rows.size());
         Outside multi = rows.get(4);
         assertEquals("io.contextlab.syscalls.SyscallLoops.getppid", multi.spec().benchmark());
-        assertEquals(0.15, multi.spec().tolerance());
+        assertEquals(CrossCheck.TOLERANCE, multi.spec().tolerance());
         assertEquals(21.0, multi.reference().value());
-        assertEquals("syscall_loop 1000000", multi.reference().command());
+        assertEquals("syscall_loop " + SyscallsReference.CALLS, multi.reference().command());
         assertNull(rows.get(0).spec().tolerance());
         assertEquals("io.contextlab.syscalls.SyscallLoops.clockGettimeVdso", rows.get(3).spec().benchmark());
         allValid("syscalls", rows);
@@ -92,7 +92,7 @@ class ReferenceParsersTest {
         assertEquals(List.of("B/thread", "faults/thread"), rows.stream().map(o -> o.spec().unit()).toList());
         assertEquals(Map.of("threads", "1000", "touchBytes", "16384"), rows.get(0).spec().params());
         assertEquals(200.0, rows.get(0).reference().value());
-        assertEquals(0.2, rows.get(1).spec().tolerance());
+        assertEquals(CrossCheck.TOLERANCE, rows.get(1).spec().tolerance());
         allValid("stacks", rows);
     }
 
@@ -105,7 +105,7 @@ class ReferenceParsersTest {
                 """, "spawn_costs 7");
         assertEquals(List.of("io.contextlab.stacks.SpawnCosts.pthreadCreateJoin", "io.contextlab.stacks.SpawnCosts.vforkWait",
                 "io.contextlab.stacks.SpawnCosts.posixSpawnWait"), rows.stream().map(o -> o.spec().benchmark()).toList());
-        assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.3 && o.spec().params().equals(Map.of("placement", "free"))));
+        assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == CrossCheck.TOLERANCE && o.spec().params().equals(Map.of("placement", "free"))));
         Outside fork = StacksReference.parseSpawnCosts("fork_wait count=100 ns/op: 5.0 4.0 6.0\n", "spawn_costs 7 fork").getFirst();
         assertNull(fork.spec().tolerance());
         assertEquals("io.contextlab.stacks.SpawnCosts.forkWait", fork.spec().benchmark());
