@@ -20,7 +20,7 @@ _LAZY = {
                "short_name", "params_text"),
     "fits": ("fit_loglog", "fit_log"),
     "plots": ("REPORT_ENV", "NOT_MEASURED", "report_dir", "save", "say", "not_measured", "describe",
-              "bars", "curves"),
+              "bars", "curves", "ladder", "ladder_figure", "ladder_kind"),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

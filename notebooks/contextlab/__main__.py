@@ -2,11 +2,11 @@
 
     claims [RUN ...]                                          write RUN/claims.json (contextlab.claims/1)
     report [RUN ...] [--out DIR] [--only NB,...] [--jobs N]   claims.json, then the notebooks into RUN/report/
-    compare ...                                               (a later issue: contextlab.compare/1)
+    compare RUN_A RUN_B [RUN_C ...] [--out DIR]               compare.json (contextlab.compare/1), compare.html
 """
 import sys
 
-COMMANDS = ("claims", "report")
+COMMANDS = ("claims", "report", "compare")
 
 
 def main(argv):
@@ -20,6 +20,9 @@ def main(argv):
     if command == "report":
         from . import report
         return report.main(rest)
+    if command == "compare":
+        from . import compare
+        return compare.main(rest)
     print(f"contextlab: no command {command!r} (have: {', '.join(COMMANDS)})", file=sys.stderr)
     return 2
 

@@ -22,11 +22,12 @@ SERVERS_V1 = "contextlab.servers/1"   # still read: no repetitions, no 2x2, memo
 TRACE = "contextlab.trace/1"
 SUITES = "contextlab.suites/1"
 CLAIMS = "contextlab.claims/1"      # claims.json, written by contextlab.claims.write
+COMPARE = "contextlab.compare/1"    # compare.json, written by contextlab.compare
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
 READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS, SERVERS_V1),
-         "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,)}
+         "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,), "compare": (COMPARE,)}
 
 NO_SCHEMA = "no schema"
 VALID = "valid"

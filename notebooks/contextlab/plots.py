@@ -125,3 +125,123 @@ def curves(ax, df, x, by=(), y="score", err="error", loglog=True, fit=True, titl
     if fits:
         ax.legend(fontsize=7)
     return fits
+
+
+# The ladder's kinds, in the order of the legend; each benchmark's kind from its class and params.
+LADDER_KINDS = {"call": "#4c72b0", "stackless coroutine": "#55a868", "stackful, user space": "#8172b2",
+                "JVM (continuation, virtual thread)": "#dd8452", "kernel entry": "#937860",
+                "kernel thread": "#c44e52", "process": "#8c1c13", "baseline": "#b0b0b0"}
+ARTICLE_LINES = ((2, "article: a call, 2 ns"), (50, "article: a coroutine switch, 50 ns"))
+
+
+def ladder_kind(name, method, params=""):
+    """The rung's kind: call, stackless, stackful in user space, JVM, kernel entry, kernel thread,
+    process, or baseline (a method named baseline*)."""
+    cls = name.split(".")[0]
+    if method.startswith("baseline"):
+        return "baseline"
+    if cls in ("Calls", "JavaCalls") or method in ("outOfLineCall",):
+        return "call"
+    if cls == "StacklessGenerator" or method == "switchCaseGenerator":
+        return "stackless coroutine"
+    if cls == "NativeCoroutines":
+        return "stackful, user space"
+    if cls in ("ContinuationYield", "VirtualThreadHandoff"):
+        return "JVM (continuation, virtual thread)"
+    if "PROCESSES" in params:
+        return "process"
+    if cls in ("PlatformThreadHandoff", "NativePingPong"):
+        return "kernel thread"
+    return "kernel entry"
+
+
+def _value_text(v):
+    """1234.5 -> "1,235"; 12.34 -> "12.3"; 0.917 -> "0.917"."""
+    return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+
+
+def ladder(ax, df, title="One-way switch cost", xlabel="ns per one-way switch (or call)"):
+    """The switch ladder: one bar per rung (benchmark x params), coloured by kind, sorted by cost,
+    the baselines apart below a line, the value beside each bar, the articles' 2 ns and 50 ns as
+    dashed lines, on a log axis that starts just below the smallest rung. Several runs: one bar per
+    run within a rung, told apart by hatching. Returns the rungs from top to bottom."""
+    import matplotlib.patches as mpatches
+    df = df.copy()
+    df["rung"] = df["name"] + df["params"].map(lambda p: f" [{p}]" if p else "")
+    df["kind"] = [ladder_kind(n, m, p) for n, m, p in zip(df["name"], df["method"], df["params"])]
+    df = df.drop_duplicates(subset=["label", "rung"])
+    med = df.groupby("rung")["score"].median()
+    kinds = df.drop_duplicates("rung").set_index("rung")["kind"]
+    rungs = [r for r in med.sort_values().index if kinds[r] != "baseline"]
+    base = [r for r in med.sort_values().index if kinds[r] == "baseline"]
+    order = rungs + base
+    ypos = {r: i for i, r in enumerate(rungs)}
+    ypos.update({r: len(rungs) + 1 + i for i, r in enumerate(base)})   # a blank row between
+    labels = list(dict.fromkeys(df["label"]))
+    hatches = ["", "//", "..", "xx", "\\\\"]
+    h = 0.8 / max(1, len(labels))
+    for i, lab_ in enumerate(labels):
+        d = df[df["label"] == lab_].set_index("rung")
+        d = d[d.index.isin(order)]
+        y = np.array([ypos[r] for r in d.index]) + (i - (len(labels) - 1) / 2) * h
+        ax.barh(y, d["score"], height=h, color=[LADDER_KINDS[k] for k in d["kind"]],
+                hatch=hatches[i % len(hatches)], edgecolor="white" if i == 0 else "black", linewidth=0.3,
+                xerr=_log_axis_err(d["error"], d["score"]), error_kw={"elinewidth": 0.6, "capsize": 1.5})
+        for yy, v, e in zip(y, d["score"], d["error"].fillna(0)):
+            if v == v:
+                ax.text(v + max(e, 0) if e < v else v, yy, " " + _value_text(v), va="center", fontsize=7)
+    ax.set_yticks([ypos[r] for r in order])
+    ax.set_yticklabels(order, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    positive = df.loc[df["score"] > 0, "score"]
+    if not positive.empty:
+        ax.set_xlim(positive.min() / 1.6, positive.max() * 6)
+    if base:
+        ax.axhline(len(rungs), color="black", linewidth=0.6)
+        ax.text(1.0, len(rungs) + 0.05, "baselines (the empty loop or call each rung contains) ",
+                transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7, style="italic")
+    for value, text in ARTICLE_LINES:
+        ax.axvline(value, color="grey", linestyle="--", linewidth=1)
+        ax.text(value, -0.7, " " + text, fontsize=7, color="dimgrey", va="bottom", rotation=0)
+    ax.set_ylim(len(order) + (0.5 if base else -0.5), -1.2)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, pad=14)
+    ax.grid(axis="x", which="both", alpha=0.3)
+    present = [k for k in LADDER_KINDS if k in set(df["kind"])]
+    handles = [mpatches.Patch(color=LADDER_KINDS[k], label=k) for k in present]
+    handles += [mpatches.Patch(facecolor="white", edgecolor="black", hatch=hatches[i % len(hatches)], label=lab_)
+                for i, lab_ in enumerate(labels)] if len(labels) > 1 else []
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), title="kind", title_fontsize=7)
+    return order
+
+
+def ladder_frame(runs):
+    """The rungs of the ladder from runs: the switches suite in ns/op, with the Java call, the C call
+    and getppid of the syscalls suite for scale (each from its own suite). Empty when the switches
+    suite was not measured."""
+    from . import frames
+    from .claims import own_suite, select
+    import pandas as pd
+    df = frames.results(runs)
+    if df.empty:
+        return df
+    own = own_suite(df)
+    if not (own["suite"] == "switches").any():
+        return own.iloc[0:0]
+    parts = [select(own, w) for w in ("java_call", "c_call", "getppid")] + [own[own["suite"] == "switches"]]
+    out = pd.concat(parts)
+    return out[out["unit"].astype(str).str.endswith("/op")]
+
+
+def ladder_figure(runs, title="One-way switch cost (log scale, 99.9% error bars)"):
+    """A matplotlib figure holding the ladder of runs, or None when no rung was measured."""
+    import matplotlib.pyplot as plt
+    df = ladder_frame(runs)
+    if df.empty:
+        return None
+    rungs = df.drop_duplicates(["name", "params"]).shape[0]
+    n = df["label"].nunique()
+    fig, ax = plt.subplots(figsize=(10, 0.24 * rungs * max(1, n * 0.7) + 2.2))
+    ladder(ax, df, title)
+    return fig

@@ -7,9 +7,12 @@
 Each notebook runs under Debian's Jupyter (`/usr/bin/jupyter nbconvert --execute`) on a kernel
 that is /usr/bin/python3's (a kernelspec written to a temporary JUPYTER_PATH: the `python3`
 first on PATH may lack pandas). The executed notebooks, their HTML and the PNGs go to
-<first RUN>/report/; 00-claims.html is the entry page. The first thing it does is write each run's
-claims.json (contextlab.claims/1, `python3 -m contextlab claims RUN`). A notebook that fails costs its own page
-only: the others still run, and the exit status says something failed.
+<first RUN>/report/, the HTML without code cells (nbconvert --no-input; the notebooks keep their
+code), and then the landing page index.html (contextlab.pages.landing): the run's identity, the
+claims with their intervals, the ladder, disturbed results, cross-checks and a link to each page.
+The first thing it does is write each run's claims.json (contextlab.claims/1, `python3 -m contextlab
+claims RUN`). A notebook that fails costs its own page only: the others still run, and the exit
+status says something failed.
 """
 import argparse
 import concurrent.futures
@@ -30,6 +33,8 @@ JUPYTER = "/usr/bin/jupyter"
 PYTHON = "/usr/bin/python3"
 KERNEL = "contextlab-python3"
 TIMEOUT_S = 600
+TEMPLATES = os.path.join(HERE, "templates")
+TEMPLATE = "contextlab-report"   # lab's, without RequireJS and MathJax (no file:/// scripts)
 
 
 def notebooks(selected=None):
@@ -64,13 +69,27 @@ def execute(name, out_dir, env):
 
 
 def to_html(names, out_dir, env):
-    """One nbconvert for every executed notebook (a process start each would double the time)."""
+    """One nbconvert for every executed notebook (a process start each would double the time), code
+    cells left out of the HTML, in the template of notebooks/templates/ (no scripts from this machine)."""
     if not names:
         return ""
-    run = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--output-dir", out_dir]
+    run = subprocess.run([JUPYTER, "nbconvert", "--to", "html", "--no-input", "--template", TEMPLATE,
+                          f"--TemplateExporter.extra_template_basedirs={TEMPLATES}", "--output-dir", out_dir]
                          + [os.path.join(out_dir, n + ".ipynb") for n in names],
                          cwd=HERE, env=env, capture_output=True, text=True)
     return run.stderr[-3000:] if run.returncode else ""
+
+
+def landing(runs, out_dir):
+    """Writes index.html; returns a result row like execute's."""
+    t0 = time.monotonic()
+    try:
+        from . import pages
+        pages.landing(runs, out_dir)
+        return "index", True, time.monotonic() - t0, ""
+    except Exception as e:  # the notebooks' pages stand without it
+        import traceback
+        return "index", False, time.monotonic() - t0, traceback.format_exc()[-3000:]
 
 
 def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
@@ -103,6 +122,7 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
         html_error = to_html([name for name, ok, _, _ in results if ok], out_dir, env)
         if html_error:
             results.append(("html", False, 0.0, html_error))
+        results.append(landing(runs, out_dir))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     failed = [r for r in results if not r[1]]
@@ -111,7 +131,7 @@ def make_report(run_dirs, out_dir=None, selected=None, jobs=2, quiet=False):
             print(f"  {name:14} {'ok' if ok else 'FAILED'} ({secs:.1f} s)")
         for name, _, _, err in failed:
             print(f"\n--- {name} failed:\n{err}", file=sys.stderr)
-        entry = os.path.join(out_dir, "00-claims.html")
+        entry = os.path.join(out_dir, "index.html")
         print(f"report: {entry if os.path.exists(entry) else out_dir}"
               + (f" ({len(runs)} runs side by side)" if len(runs) > 1 else ""))
     return results

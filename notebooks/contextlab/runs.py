@@ -1,6 +1,7 @@
 """Run directories: find them, open one, read its records in the current shape (contextlab.formats;
 a run of the legacy format is converted by contextlab.legacy)."""
 import os
+import re
 
 from . import formats, legacy
 
@@ -43,9 +44,17 @@ def kernel_release(meta):
     return parts[1] if len(parts) >= 2 else (kernel or "unknown kernel")
 
 
+def cpu_short(model):
+    """A CPU model as a label shows it: "Intel(R) Xeon(R) Processor @ 2.80GHz" -> "Intel Xeon 2.80GHz",
+    "AMD EPYC 7B13 64-Core Processor" -> "AMD EPYC 7B13"; None -> "unknown CPU"."""
+    text = re.sub(r"\((R|TM|tm|r)\)", "", model or "")
+    text = re.sub(r"\b(CPU|Processor|[0-9]+-Core)\b|@", " ", text)
+    return " ".join(text.split()) or "unknown CPU"
+
+
 class Run:
     """One run directory: its path, metadata (contextlab.metadata/2 shape) and a label naming host,
-    kernel and time. `legacy` is true for a run of the 2026-11-22 format, read by contextlab.legacy."""
+    CPU model, kernel and time. `legacy` is true for a run of the 2026-11-22 format, read by contextlab.legacy."""
 
     def __init__(self, path, schema_dir=None):
         self.path = os.path.abspath(path)
@@ -66,8 +75,9 @@ class Run:
         env = self.meta.get("environment") or {}
         self.host = env.get("host") or "unknown host"
         self.kernel = kernel_release(self.meta)
+        self.cpu = cpu_short(env.get("cpu_model"))
         stamp = self.name.split("-", 1)[0]
-        self.label = f"{self.host} \u00b7 {self.kernel} \u00b7 {stamp}"
+        self.label = f"{self.host} \u00b7 {self.cpu} \u00b7 {self.kernel} \u00b7 {stamp}"
 
     def file(self, name):
         return os.path.join(self.path, name)

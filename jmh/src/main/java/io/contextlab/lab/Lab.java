@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "ContextLab",
         description = "ContextLab: JMH suites, outside references, eBPF tracing and the report.",
         subcommands = {RunCommand.class, BenchCommand.class, TraceCommand.class, ServersCommand.class,
-                DoctorCommand.class, ReportCommand.class, SuitesCommand.class},
+                DoctorCommand.class, ReportCommand.class, CompareCommand.class, SuitesCommand.class},
         footer = {"  test     build and run every test (JUnit, shell tests, notebooks)",
                 "  build    build the jar and the native code if sources changed",
                 "", "Environment: JAVA_HOME (a JDK >= 25), LAB_SUITES_FILE and LAB_RUNS_DIR",

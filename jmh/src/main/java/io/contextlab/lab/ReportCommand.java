@@ -25,8 +25,13 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Runs the report on {@code args}; returns its exit status. */
     static int report(List<String> args) throws IOException, InterruptedException {
+        return python("report", args);
+    }
+
+    /** `python3 -m contextlab <analysis> args…` in notebooks/ (paths made absolute); returns its exit status. */
+    static int python(String analysis, List<String> args) throws IOException, InterruptedException {
         Path notebooks = Lab.root().resolve("notebooks");
-        List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "contextlab", "report"));
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "contextlab", analysis));
         for (String arg : args) {
             Path asPath = Path.of(arg);   // the user's paths are relative to where they are, not to notebooks/
             command.add(!arg.startsWith("-") && Files.exists(asPath) ? asPath.toAbsolutePath().toString() : arg);
@@ -34,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
         try {
             return new ProcessBuilder(command).directory(notebooks.toFile()).inheritIO().start().waitFor();
         } catch (IOException e) {
-            throw new LabException("cannot start " + PYTHON + " for the report: install Debian's python3 ("
+            throw new LabException("cannot start " + PYTHON + " for the " + analysis + ": install Debian's python3 ("
                     + e.getMessage() + ")");
         }
     }

@@ -134,6 +134,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Lab.note("run complete: " + Lab.shown(done));
+        Path landing = done.resolve("report").resolve("index.html");
+        if (Files.exists(landing)) {
+            Lab.note("report: " + Lab.shown(landing));
+        }
         return 0;
     }
 
