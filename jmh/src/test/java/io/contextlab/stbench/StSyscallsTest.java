@@ -1,6 +1,7 @@
 package io.contextlab.stbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.contextlab.natives.SyscallCounter;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The State Threads runtime's syscalls, counted by the kernel's tracepoints on the runtime's
- * thread: none for a yield; per I/O wait the program's read that found nothing, its read that
+ * thread: none for a yield; per I/O wait (within the tolerance each test states) the program's read that found nothing, its read that
  * succeeds and the peer's write, plus the scheduler's epoll_ctl and epoll wait. Needs root or
  * CAP_PERFMON and tracefs; skipped with the reason without them.
  */
@@ -28,9 +29,11 @@ class StSyscallsTest {
         }
     }
 
+    /** None, up to a safepoint the JVM might stop this thread at (a futex wait): under 1 in 1,000 switches. */
     @Test
     void aYieldBetweenTwoCoroutinesMakesNoSyscall() {
-        assertEquals(0, count(YieldSwitch::yieldInFreshRuntime, 10_000));
+        long syscalls = count(YieldSwitch::yieldInFreshRuntime, 10_000);
+        assertTrue(syscalls < 10, syscalls + " syscalls in 10,000 yields");
     }
 
     @Test
@@ -38,7 +41,9 @@ class StSyscallsTest {
         long pings = 1_000;
         long syscalls = count(SocketPing::pingInFreshRuntime, pings);
         assertEquals(2 * pings, SocketPing.lastIoWaits, "each side parks once per ping");
-        assertEquals(5 * SocketPing.lastIoWaits, syscalls,
+        // Five per wait, up to the ends of the run and the scheduler's non-blocking poll every
+        // POLL_EVERY dispatches (an epoll call too): within 1 %.
+        assertEquals(5.0, (double) syscalls / SocketPing.lastIoWaits, 0.05,
                 "per I/O wait: read (EAGAIN), epoll_ctl, epoll wait, read, and the peer's write");
     }
 
