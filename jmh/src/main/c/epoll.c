@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 struct cl_epset {
     int epfd;
@@ -232,4 +234,57 @@ int64_t cl_epoll_add_del_wait(struct cl_epset *s, int64_t iters) {
         total += k1 + k2 + 2;
     }
     return total;
+}
+
+/* ---- blocking fds under LT and ET ------------------------------------------------------- */
+
+/*
+ * "Only in LT mode does it not matter whether the fd is non-blocking": a BLOCKING socket (one end
+ * of a socketpair, with SO_RCVTIMEO = timeout_ms so that a read that blocks ends, with EAGAIN,
+ * instead of hanging) gets `bytes` bytes, and a loop reads it under one of three disciplines:
+ *   0  LT, one read per report: wait, one 1-byte read, wait again...  Every read follows a
+ *      report of data still there, so none blocks; the last wait reports nothing.
+ *   1  ET, drain after each report (read until the read would block, as ET requires since the
+ *      fd is not reported again): the read after the last byte blocks, until the timeout.
+ *   2  ET, one read per report: no read blocks, but the fd is reported once and the bytes left
+ *      after the first read are never reported (stranded).
+ * out[0] = waits that reported the fd, out[1] = reads that returned a byte, out[2] = reads that
+ * blocked until the timeout (EAGAIN on a blocking socket). Returns 0 or -errno.
+ */
+int cl_epoll_blocking_reads(int discipline, int bytes, int timeout_ms, int64_t *out) {
+    int sv[2];
+    out[0] = out[1] = out[2] = 0;
+    if (discipline < 0 || discipline > 2 || bytes < 1 || bytes > 4096 || timeout_ms < 1) return -EINVAL;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return -errno;
+    int err = 0;
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+    struct epoll_event ev = { .events = EPOLLIN | (discipline == 0 ? 0 : EPOLLET), .data.u32 = 1 };
+    char buf[4096] = {0};
+    if (epfd < 0 || setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0
+            || epoll_ctl(epfd, EPOLL_CTL_ADD, sv[0], &ev) != 0
+            || write(sv[1], buf, (size_t) bytes) != bytes) {
+        err = -errno;
+        goto done;
+    }
+    for (int guard = 0; guard < 2 * bytes + 2; guard++) {
+        struct epoll_event got;
+        int k = epoll_wait(epfd, &got, 1, 0);
+        if (k < 0) { err = -errno; goto done; }
+        if (k == 0) break;
+        out[0]++;
+        for (;;) {
+            char c;
+            ssize_t n = read(sv[0], &c, 1);
+            if (n == 1) out[1]++;
+            else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { out[2]++; break; }
+            else { err = n < 0 ? -errno : -EPIPE; goto done; }
+            if (discipline != 1) break;
+        }
+    }
+done:
+    if (epfd >= 0) close(epfd);
+    close(sv[0]);
+    close(sv[1]);
+    return err;
 }

@@ -60,3 +60,32 @@ int64_t cl_generator_collect(int64_t limit, int64_t *out, int64_t max) {
     }
     return count;
 }
+
+/*
+ * The limit shown: a generator that sets a local variable before its yield and reads it after.
+ * The local is (re)initialised to 0 on every entry, before the switch jumps to the resume point,
+ * so after the yield it reads 0, not the 42 set before; the same value kept in the struct
+ * survives. (Initialised, so this is defined behaviour, not a read of garbage.)
+ */
+struct local_demo {
+    int resume_line;
+    int64_t kept;
+};
+
+__attribute__((noipa)) static int64_t local_demo_next(struct local_demo *g, int keep_in_struct) {
+    int64_t local = 0;
+    GEN_BEGIN(g);
+    local = 42;
+    g->kept = 42;
+    GEN_YIELD(g, local);
+    GEN_YIELD(g, keep_in_struct ? g->kept : local);
+    GEN_END(g);
+}
+
+/* Resumes the demo twice: returns what it yields after the first yield (42 only when kept in the struct). */
+int64_t cl_generator_value_after_yield(int keep_in_struct) {
+    struct local_demo g = {0, 0};
+    int64_t before = local_demo_next(&g, keep_in_struct);
+    int64_t after = local_demo_next(&g, keep_in_struct);
+    return before == 42 ? after : -1;
+}

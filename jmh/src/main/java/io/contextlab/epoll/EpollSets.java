@@ -8,6 +8,7 @@ import io.contextlab.natives.NativeLibrary;
 import io.contextlab.platform.libc.Libc;
 import io.contextlab.platform.libc.Rlimit;
 import io.contextlab.platform.proc.ProcFs;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -46,6 +47,8 @@ public final class EpollSets {
     private static final MethodHandle WAIT_EDGES = NativeLibrary.downcall("cl_epoll_wait_edges", SET_LOOP_R_MAX);
     private static final MethodHandle WAIT_ONESHOT = NativeLibrary.downcall("cl_epoll_wait_oneshot", SET_LOOP_R_MAX);
     private static final MethodHandle WRITE_ROUNDS = NativeLibrary.downcall("cl_eventfd_write_rounds", SET_LOOP_I);
+    private static final MethodHandle BLOCKING_READS = NativeLibrary.downcall("cl_epoll_blocking_reads",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle ADD_DEL_WAIT = NativeLibrary.downcall("cl_epoll_add_del_wait", SET_LOOP);
 
 
@@ -155,5 +158,23 @@ public final class EpollSets {
     private static long check(long rc, String what) {
         if (rc < 0) throw new IllegalStateException(what + " failed: " + Libc.strerror((int) -rc));
         return rc;
+    }
+
+    /** How a loop reads a blocking socket after epoll reports it (see epoll.c, cl_epoll_blocking_reads). */
+    public enum ReadDiscipline { LEVEL_ONE_READ_PER_REPORT, EDGE_DRAIN_AFTER_REPORT, EDGE_ONE_READ_PER_REPORT }
+
+    /** What the loop saw: waits that reported the fd, reads that returned a byte, reads that blocked until the timeout. */
+    public record BlockingReads(long reports, long bytesRead, long blockedReads) {}
+
+    /** `bytes` bytes on a blocking socketpair end (SO_RCVTIMEO = timeoutMs), read under the discipline. */
+    public static BlockingReads blockingReads(ReadDiscipline discipline, int bytes, int timeoutMs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG, 3);
+            int rc = (int) BLOCKING_READS.invokeExact(discipline.ordinal(), bytes, timeoutMs, out);
+            if (rc < 0) throw new IllegalStateException("blocking reads under epoll failed: " + Libc.strerror(-rc));
+            return new BlockingReads(out.getAtIndex(JAVA_LONG, 0), out.getAtIndex(JAVA_LONG, 1), out.getAtIndex(JAVA_LONG, 2));
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
     }
 }

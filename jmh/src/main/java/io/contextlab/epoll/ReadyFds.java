@@ -1,5 +1,6 @@
 package io.contextlab.epoll;
 
+import io.contextlab.lab.FiguresProfiler;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -12,6 +13,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * extend it): `registered` eventfds in one epoll instance, the first r of them made readable once at set-up and never
  * read back, and the maxevents each epoll_wait call gets. The subclass says how the fds are
  * registered (EPOLLET, EPOLLONESHOT) and how many unregistered spares it needs.
+ *
+ * The benchmarks that {@link #tally} what their waits returned also report `eventsPerWait`
+ * (events / epoll_wait calls, per iteration), the figure the LT/ET claim is about: a fd left
+ * ready is returned by every level-triggered wait, and by an edge-triggered wait only after a
+ * new edge.
  */
 @State(Scope.Thread)
 public abstract class ReadyFds {
@@ -47,6 +53,28 @@ public abstract class ReadyFds {
         set = EpollSets.open(registered, registrationFlags(), spares());
         EpollSets.makeReady(set, ready);
         afterReady();
+    }
+
+    private long events;
+    private long waits;
+
+    /** epoll_wait calls one harvest of the r ready fds makes: ceil(r / maxevents). */
+    protected int waitsPerHarvest() {
+        return (ready + max - 1) / max;
+    }
+
+    /** Adds what one invocation's waits returned (events) and how many waits it made. */
+    protected long tally(long returned, long waitCalls) {
+        events += returned;
+        waits += waitCalls;
+        return returned;
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportEventsPerWait() {
+        if (waits > 0) FiguresProfiler.record("eventsPerWait", (double) events / waits, "events/wait");
+        events = 0;
+        waits = 0;
     }
 
     /** Runs at the end of the trial set-up. */

@@ -1,5 +1,6 @@
 package io.contextlab.epoll;
 
+import io.contextlab.lab.FiguresProfiler;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,6 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *                                CV = sqrt(k * E[ssq] / C^2 - 1), E[ssq] = sumSquaredAccepts / rounds,
  *                                C = connections / rounds
  *   acceptLatencyNs / connections  connect() to accepted, as seen by the client
+ * wakeupsPerConnection         kernelWakeups / connections of the iteration, as one figure per
+ *                                iteration (FiguresProfiler, averaged over iterations and forks):
+ *                                the row per style the claim reads — k for epollEach, about 2
+ *                                for sharedEpoll, 1 for epollExclusive, reusePort and accept
  * The two wake-up counts differ because epoll_wait re-polls the listener before returning, and
  * goes back to sleep inside the kernel if another waiter already took the connection: a herd
  * costs wake-ups and context switches that user-space counters never see.
@@ -81,6 +86,8 @@ public class ThunderingHerd {
     public String cpus;
 
     private Herd herd;
+    private long iterationConnections;
+    private long iterationKernelWakeups;
 
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -135,6 +142,16 @@ public class ThunderingHerd {
         herd = Herd.start(mode(style), k, pinCpu);
     }
 
+    @TearDown(Level.Iteration)
+    public void reportWakeupsPerConnection() {
+        if (iterationConnections > 0) {
+            FiguresProfiler.record("wakeupsPerConnection", (double) iterationKernelWakeups / iterationConnections,
+                    "wakeups/connection");
+        }
+        iterationConnections = 0;
+        iterationKernelWakeups = 0;
+    }
+
     @TearDown(Level.Trial)
     public void stop() {
         herd.close();
@@ -148,6 +165,8 @@ public class ThunderingHerd {
             throw new IllegalStateException(round.accepted() + " of " + CONNECTIONS + " connections accepted");
         }
         counts.add(round);
+        iterationConnections += round.connections();
+        iterationKernelWakeups += round.kernelWakeups();
         return round.wakeups();
     }
 }

@@ -7,7 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.function.LongConsumer;
 
 /**
  * Binding to syscall_count.c: the exact number of syscalls a native loop makes, from the
@@ -19,7 +23,43 @@ public final class SyscallCounter {
     private static final MethodHandle COUNT = NativeLibrary.downcall("cl_count_syscalls",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
 
+    /** The Java work the upcall runs; set only for the duration of one countJava call. */
+    private static final ThreadLocal<LongConsumer> JAVA_WORK = new ThreadLocal<>();
+    private static final MemorySegment JAVA_LOOP = javaLoopStub();
+
     private SyscallCounter() {}
+
+    private static MemorySegment javaLoopStub() {
+        try {
+            MethodHandle target = MethodHandles.lookup().findStatic(SyscallCounter.class, "runJavaWork",
+                    MethodType.methodType(long.class, MemorySegment.class, long.class));
+            return Linker.nativeLinker().upcallStub(target, FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG), Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long runJavaWork(MemorySegment context, long n) {
+        JAVA_WORK.get().accept(n);
+        return n;
+    }
+
+    /**
+     * Counts the syscalls the calling thread makes in {@code work.accept(n)}, Java code run from
+     * the C counter through an upcall (net of a run of {@code work.accept(0)}, which holds the
+     * counter's own calls). Only this thread's syscalls are counted: the JVM's other threads (JIT,
+     * GC) are not, so this suits work that stays on one thread, like an n:1 coroutine runtime.
+     *
+     * @throws UnsupportedOperationException with the reason and the fix when counting is impossible
+     */
+    public static Counts countJava(LongConsumer work, long n) {
+        JAVA_WORK.set(work);
+        try {
+            return count(JAVA_LOOP, MemorySegment.NULL, n);
+        } finally {
+            JAVA_WORK.remove();
+        }
+    }
 
     /** Syscalls made by one run of a loop, net of the counting itself. */
     public record Counts(long all, long rtSigprocmask) {}

@@ -57,7 +57,8 @@ public class PthreadStacks {
     /** N threads x T bytes touched, the grid the claim is about. */
     @State(Scope.Thread)
     public static class Grid extends MeasuredFleet {
-        @Param({"100", "1000"})
+        /** 512: the first article's "512 threads' stacks consume 4 GB" of address space, as a count of its own. */
+        @Param({"100", "512", "1000"})
         public int threads;
 
         @Param({"0", "4096", "16384", "65536", "1048576"})

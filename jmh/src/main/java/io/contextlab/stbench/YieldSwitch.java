@@ -1,5 +1,7 @@
 package io.contextlab.stbench;
 
+import io.contextlab.lab.FiguresProfiler;
+import io.contextlab.natives.SyscallCounter;
 import io.contextlab.st.Scheduler;
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
@@ -35,6 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   bareContinuation    - one Continuation.run + yield, no scheduler, no queue: the floor the
  *                         other three are built on (switches.ContinuationYield measures its
  *                         depth dependence; this one is at depth 1).
+ * Syscalls per switch (stRuntime's secondary metric `syscallsPerSwitch`): the kernel's count of
+ * the syscalls the runtime's thread makes over COUNTED yields in a fresh runtime, once per trial
+ * outside the timed loop (SyscallCounter.countJava). A switch is a continuation yield and run on
+ * one thread, so none is expected: the scheduler only enters the kernel in its epoll wait, and
+ * only when nothing is runnable (see SocketPing for the I/O side).
  * Pinning: none; one carrier vs default is the one-CPU / two-CPU contrast.
  *
  * Pitfalls avoided: the yield counts are returned; virtual threads' start/join (two per
@@ -52,7 +59,10 @@ public class YieldSwitch {
     static final int OPS = 10_000;
     private static final ContinuationScope SCOPE = new ContinuationScope("yield-switch");
 
+    static final int COUNTED = 10_000;
+
     private Scheduler st;
+    private double syscallsPerSwitch = Double.NaN;
     private Continuation bare;
     private long yields;
 
@@ -65,6 +75,35 @@ public class YieldSwitch {
                 Continuation.yield(SCOPE);
             }
         });
+    }
+
+    /** Two coroutines of a fresh runtime yielding `yields` times between them. */
+    static void yieldInFreshRuntime(long yields) {
+        try (Scheduler runtime = new Scheduler()) {
+            Runnable yielder = () -> {
+                for (long i = 0; i < yields / 2; i++) runtime.yieldNow();
+            };
+            runtime.spawn(yielder);
+            runtime.spawn(yielder);
+            runtime.run();
+        }
+    }
+
+    /** syscallsPerSwitch, for stRuntime only (counting is slow; nothing else reports it). */
+    @Setup(Level.Trial)
+    public void countSyscalls(org.openjdk.jmh.infra.BenchmarkParams params) {
+        if (!params.getBenchmark().endsWith(".stRuntime")) return;
+        try {
+            yieldInFreshRuntime(COUNTED);  // classes loaded and the runtime's paths run before counting
+            syscallsPerSwitch = (double) SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, COUNTED).all() / COUNTED;
+        } catch (UnsupportedOperationException e) {
+            System.err.println("syscallsPerSwitch will be NaN: " + e.getMessage());
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportSyscalls(org.openjdk.jmh.infra.BenchmarkParams params) {
+        if (params.getBenchmark().endsWith(".stRuntime")) FiguresProfiler.record("syscallsPerSwitch", syscallsPerSwitch, "syscalls/switch");
     }
 
     @TearDown(Level.Trial)

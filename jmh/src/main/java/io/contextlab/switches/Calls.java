@@ -96,11 +96,13 @@ public class Calls {
      * add hands its sum to a continuation that calls mul, which hands its product to the final
      * continuation. Two CPS steps; each is a call into the operation plus a call into its
      * continuation, counted as one round trip (so 4 one-way transfers per invocation).
+     * allocatedBytesPerStep (AllocationMeter): the heap bytes per CPS step — the continuation
+     * that captures y is an object, because add and mul are real calls it escapes into.
      */
     @Benchmark
     @OperationsPerInvocation(4)
-    public long continuationPassingStep() {
+    public long continuationPassingStep(AllocationMeter meter) {
         long y = x;
-        return add(y, y, sum -> mul(sum, y, product -> product));
+        return meter.steps(2, add(y, y, sum -> mul(sum, y, product -> product)));
     }
 }

@@ -36,6 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * baselineRecursion: a call down `depth` frames and back, no continuation, on the same scale
  * (call + return = a round trip).
  *
+ * allocatedBytesPerStep (AllocationMeter): heap bytes per run + yield — whether the stack chunk
+ * holding the frozen frames is reused from one yield to the next or allocated anew. Beside it
+ * Calls.continuationPassingStep, whose state is a new heap object per step, and
+ * StacklessGenerator, whose state is its own fields.
+ *
  * Run: scripts/lab bench 'switches.ContinuationYield'   (needs --add-exports
  * java.base/jdk.internal.vm=ALL-UNNAMED, which BenchMain adds to every fork)
  */
@@ -79,9 +84,9 @@ public class ContinuationYield {
 
     @Benchmark
     @OperationsPerInvocation(2)
-    public long runYield() {
+    public long runYield(AllocationMeter meter) {
         continuation.run();
-        return yields;
+        return meter.steps(1, yields);
     }
 
     @Benchmark

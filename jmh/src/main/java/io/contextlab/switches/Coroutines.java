@@ -38,6 +38,8 @@ public final class Coroutines {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
     private static final MethodHandle GENERATOR_COLLECT = NativeLibrary.downcall("cl_generator_collect",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GENERATOR_VALUE_AFTER_YIELD = NativeLibrary.downcall("cl_generator_value_after_yield",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
     private static final FunctionDescriptor PINGPONG = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG);
     private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(ADDRESS);
@@ -66,6 +68,14 @@ public final class Coroutines {
     /** n resumes of the C switch-case generator (each a resume and a yield); the sum of the values. */
     public static long generatorLoop(long n) {
         try { return (long) GENERATOR_LOOP.invokeExact(n); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /**
+     * A C switch-case generator sets 42 before a yield and yields it again after: in a local
+     * variable (keepInStruct false) or in its struct. The value it yields after the yield.
+     */
+    public static long generatorValueAfterYield(boolean keepInStruct) {
+        try { return (long) GENERATOR_VALUE_AFTER_YIELD.invokeExact(keepInStruct ? 1 : 0); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
     }
 
     /** Every value the C generator yields when counting to limit (at most max of them). */

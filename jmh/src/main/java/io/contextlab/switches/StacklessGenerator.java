@@ -25,6 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark would measure a counter increment, not a resume. The generator lives in @State and its
  * value is returned. baselineInlined is the same state machine with inlining allowed.
  *
+ * allocatedBytesPerStep (AllocationMeter): heap bytes per next() — none; the state is the
+ * generator's fields, allocated once.
+ *
  * Run: scripts/lab bench 'switches.StacklessGenerator'
  */
 @State(Scope.Thread)
@@ -87,7 +90,7 @@ public class StacklessGenerator {
 
     @Benchmark
     @OperationsPerInvocation(2)
-    public long generatorNext() {
-        return generator.next();
+    public long generatorNext(AllocationMeter meter) {
+        return meter.steps(1, generator.next());
     }
 }

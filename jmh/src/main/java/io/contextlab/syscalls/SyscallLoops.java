@@ -1,6 +1,8 @@
 package io.contextlab.syscalls;
 
+import io.contextlab.lab.FiguresProfiler;
 import io.contextlab.natives.Syscalls;
+import io.contextlab.natives.TscClock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,6 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * @OperationsPerInvocation divides the time by LOOP, so the crossing is amortised to noise.
  * Each C loop returns a value built from every call, which the benchmark returns, so neither gcc
  * nor C2 can drop the work. The empty loop is the baseline: subtract it to get the call alone.
+ *
+ * Cycles, not the CPU model string: getppid also reports `tscHz`, the TSC's rate measured
+ * against CLOCK_MONOTONIC once per trial (tsc.c, outside the timed region), so the claim's
+ * "10 cycles" is judged as (getppid - baselineEmptyLoop) x tscHz on the clock of this run.
  *
  * clock_gettime goes through the vDSO and should not enter the kernel at all; if it costs as
  * much as getppid, the clocksource is not readable from user space (see `lab doctor`).
@@ -67,9 +73,25 @@ public class SyscallLoops {
         return Syscalls.loopCall(LOOP);
     }
 
+    /** The measured TSC rate, calibrated at trial set-up and reported with every iteration of getppid. */
+    @State(Scope.Thread)
+    public static class MeasuredClock {
+        double tscHz;
+
+        @Setup(Level.Trial)
+        public void calibrate() {
+            tscHz = TscClock.hz();
+        }
+
+        @TearDown(Level.Iteration)
+        public void report() {
+            FiguresProfiler.record("tscHz", tscHz, "Hz");
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(LOOP)
-    public long getppid() {
+    public long getppid(MeasuredClock clock) {
         return Syscalls.loopGetppid(LOOP);
     }
 

@@ -20,6 +20,17 @@ class CoroutinesTest {
         assertEquals(999L * 1000 / 2, Coroutines.generatorLoop(1000)); // 0 + 1 + ... + 999
     }
 
+    /**
+     * Protothreads (second article): a local variable does not survive a yield. The switch-case
+     * generator re-enters its function on every resume, so a local set before the yield is back to
+     * its initial value after it; only what is kept in the generator's struct survives.
+     */
+    @Test
+    void switchCaseGeneratorLosesALocalAcrossAYieldButKeepsItsStruct() {
+        assertEquals(0, Coroutines.generatorValueAfterYield(false), "the local set to 42 before the yield");
+        assertEquals(42, Coroutines.generatorValueAfterYield(true), "the same value kept in the struct");
+    }
+
     /** 'A','B' alternate, and every frame of both 300-frame-deep sides keeps its locals. */
     @ParameterizedTest
     @EnumSource(Stackful.class)

@@ -48,9 +48,9 @@ class HandoffsTest {
         for (int depth : new int[] {1, 10, 100}) {
             bench.depth = depth;
             bench.create();
-            long first = bench.runYield();
-            assertEquals(first + 1, bench.runYield());
-            assertEquals(first + 2, bench.runYield());
+            long first = bench.runYield(new AllocationMeter());
+            assertEquals(first + 1, bench.runYield(new AllocationMeter()));
+            assertEquals(first + 2, bench.runYield(new AllocationMeter()));
         }
     }
 }
