@@ -20,23 +20,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * keep the test short; the probes behave the same in a fork. Counts, never times.
  */
 class EbpfProfilerTest {
-    @Test
-    void getppidLoopShowsOneSyscallPerOp() throws Exception {
+    /** getppid traced in-process (forks 0, to keep the test short; the probes behave the same in a fork). */
+    private static java.util.Map<String, org.openjdk.jmh.results.Result> tracedGetppid(String options) throws Exception {
         String reason = TracingSupport.unavailableReason();
         if (reason != null) System.out.println("EbpfProfilerTest skipped: " + reason);
         assumeTrue(reason == null, reason);
         System.setProperty("jmh.ignoreLock", "true"); // other JMH runs may share this machine
-
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include("io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$")
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(2)
                 .measurementTime(TimeValue.milliseconds(200))
-                .addProfiler(EbpfProfiler.class)
+                .addProfiler(EbpfProfiler.class, options)
                 .build()).run();
         var secondary = results.iterator().next().getAggregatedResult().getSecondaryResults();
         assertEquals(1.0, secondary.get("ebpf.traced").getScore());
+        return secondary;
+    }
+
+    @Test
+    void getppidLoopShowsOneSyscallPerOp() throws Exception {
+        var secondary = tracedGetppid("");
         double syscallsPerOp = secondary.get("ebpf.syscalls/op").getScore();
         // Each op is one getppid; JMH's, the JIT's and the GC's own syscalls spread over
         // thousands of ops add a little.
@@ -50,21 +55,7 @@ class EbpfProfilerTest {
 
     @Test
     void contextTierCarriesTheCheapMetricsAndItsOwnCost() throws Exception {
-        String reason = TracingSupport.unavailableReason();
-        if (reason != null) System.out.println("EbpfProfilerTest skipped: " + reason);
-        assumeTrue(reason == null, reason);
-        System.setProperty("jmh.ignoreLock", "true");
-
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include("io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$")
-                .forks(0)
-                .warmupIterations(0)
-                .measurementIterations(2)
-                .measurementTime(TimeValue.milliseconds(200))
-                .addProfiler(EbpfProfiler.class, "context")
-                .build()).run();
-        var secondary = results.iterator().next().getAggregatedResult().getSecondaryResults();
-        assertEquals(1.0, secondary.get("ebpf.traced").getScore());
+        var secondary = tracedGetppid("context");
         assertTrue(!secondary.containsKey("ebpf.syscalls/op"), "the context tier has no syscall probe");
         double overhead = secondary.get("ebpf.overhead.ns/op").getScore();
         assertTrue(overhead >= 0, "overhead " + overhead);
