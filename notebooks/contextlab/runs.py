@@ -87,6 +87,8 @@ class Run:
         if self._jmh is None:
             path = self.file("jmh.json")
             self._jmh = formats.read_jmh(path) if os.path.exists(path) else []
+            if self.legacy:
+                self._jmh = legacy.renamed(self._jmh)
         return self._jmh
 
     def crosschecks(self):

@@ -138,7 +138,7 @@ def results_for(suite):
             for placement in ("sameCpu", "twoCpus"):
                 for bg in (0, 1, 2, 4, 8, 16, 64, 256):
                     cost = 2000 + 300 * math.log2(bg + 2) if kind == "yield" else 2000 + 500 * bg
-                    add(p + "RunQueueHandoff.handoff", cost,
+                    add(p + "WaitBehindTimeSlices.handoff", cost,
                         params={"background": bg, "backgroundKind": kind, "placement": placement},
                         secondary={"ebpf.traced": (1.0, "bool"), "ebpf.nr_running.mean": (bg / 2.0 + 1, "tasks"),
                                    "ebpf.runqlat.p99": (1000.0 * (bg + 1), "ns"),
@@ -223,7 +223,7 @@ def perturbation_twins():
     out = []
     for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
         out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
-        out.append(_result(suite, "io.contextlab.sched.RunQueueHandoff.handoff", 99000.0 * factor,
+        out.append(_result(suite, "io.contextlab.sched.WaitBehindTimeSlices.handoff", 99000.0 * factor,
                            params={"background": 0, "backgroundKind": "spin", "placement": "sameCpu"}))
     return out
 

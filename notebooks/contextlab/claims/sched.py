@@ -1,11 +1,12 @@
-"""sched suite: a token handoff against the run queue's length (RunQueueHandoff, eBPF profiler).
+"""sched suite: a token handoff against the run queue's length (WaitBehindTimeSlices, RunQueueHandoff
+before 2026-12, read under its new name by contextlab.legacy; eBPF profiler).
 
 cfs-log-m is "not tested": the handoff's cost against m measures waiting for the other runnable
 threads' time slices, not the red-black tree's O(log m) (the scheduler issue rebuilds it). The
 figure is still computed and shown, with its interval."""
 from .core import NOT_TESTED, WIRING, Verdict, claim, fit_draws, fmt_ci, numeric
 
-WIRING.update({"runqueue_handoff": "io.contextlab.sched.RunQueueHandoff.handoff"})
+WIRING.update({"runqueue_handoff": "io.contextlab.sched.WaitBehindTimeSlices.handoff"})
 
 
 def runnable(rows):

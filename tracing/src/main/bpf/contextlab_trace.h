@@ -35,6 +35,23 @@ struct cswitch_counts {
 	__u64 involuntary; /* the thread was preempted while runnable */
 };
 
+/* context.bpf.c, one per CPU (a per-CPU array: each CPU writes only its own, no atomics). The
+ * switch and migration counts are of the target's threads; the samples are of the CPU, whoever
+ * runs on it. "waiting" = runnable tasks not running (struct rq nr_running minus the running one;
+ * 0 when the CPU idles). */
+struct context_cpu {
+	__u64 voluntary;          /* a target thread blocked (switched out not runnable) */
+	__u64 involuntary;        /* a target thread was preempted while runnable */
+	__u64 migrations;         /* a target thread was moved to another CPU (counted where it was moved from) */
+	__u64 samples;            /* timer samples taken on this CPU (an idle CPU may take fewer) */
+	__u64 waiting_sum;        /* sum over samples of waiting */
+	__u64 queued_sum;         /* sum over samples of rq nr_running (the running task included) */
+	__u64 target_samples;     /* samples that found a target thread running */
+	__u64 target_waiting_sum; /* sum of waiting over those */
+	__u64 target_nonempty;    /* those with waiting > 0: the target had company in the queue */
+	__u64 queued_max;         /* the largest rq nr_running a sample saw */
+};
+
 struct syscall_stat {
 	__u64 count;
 	__u64 total_ns;

@@ -51,6 +51,9 @@ int BPF_PROG(runqlat_switch, bool preempt, struct task_struct *prev, struct task
 	if (prev_state == TASK_RUNNING)
 		mark_enqueued(prev);
 
+	/* The target's tgid first: every other process's switch costs one compare, no hash lookup. */
+	if (!traced_tgid(next->tgid))
+		return 0;
 	__u32 tid = next->pid;
 	__u64 *since = bpf_map_lookup_elem(&enqueued_at, &tid);
 	if (!since)

@@ -9,6 +9,7 @@ import io.contextlab.lab.references.References;
 import io.contextlab.platform.Json;
 import io.contextlab.platform.JvmFlags;
 import io.contextlab.tracing.EbpfProfiler;
+import io.contextlab.tracing.probes.TracingSupport;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -81,13 +82,12 @@ final class RunCommand implements Callable<Integer> {
         List<RunMetadata.SuiteArgs> args = new ArrayList<>();
         for (SuiteRegistry.Suite s : registry.suites()) {
             if (selected.contains(s.name())) {
-                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), (s.args(full) + extra).strip()));
+                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), withContext((s.args(full) + extra).strip())));
             }
         }
         registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
             args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), (s.args(full) + extra).strip()));
-            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(),
-                    (s.args(full) + extra).strip() + " -prof " + EbpfProfiler.class.getName()));
+            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(), withContext((s.args(full) + extra).strip())));
         });
         RunDirectory run = open(root, "", mode, args);
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
                     continue;
                 }
                 Lab.note("suite " + suite.name() + ": JMH " + suite.args(full) + " " + suite.include());
-                Collection<RunResult> results = jmh(run, suite.name(), suite.include(), suite.args(full), List.of(), console);
+                Collection<RunResult> results = jmh(run, suite.name(), suite.include(), withContext(suite.args(full)), List.of(), console);
                 all.put(suite.name(), results);
                 if (suite.reference() != null) {
                     reference(root, run, suite, results, pairs, console);
@@ -146,12 +146,29 @@ final class RunCommand implements Callable<Integer> {
     /** What --smoke puts over the full settings (JMH command-line syntax; applied through the Runner's builder). */
     static final String SMOKE = "-f 1 -wi 0 -i 1 -r 10ms -w 10ms";
 
+    /**
+     * A suite's JMH arguments with the eBPF profiler's context tier (ebpf.* on every result),
+     * unless the suite names the profiler itself or tracing is impossible here (the metadata's
+     * warnings then say why).
+     */
+    static String withContext(String args) {
+        if (args.contains(EbpfProfiler.class.getName()) || TracingSupport.unavailableReason() != null) {
+            return args;
+        }
+        return (args + " -prof " + EbpfProfiler.class.getName() + ":context").strip();
+    }
+
     /** Opens a run directory whose metadata records this environment, commit and command line. */
     static RunDirectory open(Path root, String suffix, String mode, List<RunMetadata.SuiteArgs> args) throws IOException {
         Environment env = Environment.collect(Lab.java());
         RunMetadata.Jmh jmh = new RunMetadata.Jmh(Version.getPlainVersion(), JvmFlags.ALL, args);
+        List<String> warnings = new ArrayList<>(env.warnings());
+        String untraced = TracingSupport.unavailableReason();
+        if (untraced != null) {
+            warnings.add("no scheduler context (ebpf.*) on the results: " + untraced);
+        }
         return RunDirectory.open(Lab.runsDir(), suffix,
-                name -> new RunMetadata(name, mode, Lab.commandLineText(), git(root), env.facts(), env.warnings(), jmh))
+                name -> new RunMetadata(name, mode, Lab.commandLineText(), git(root), env.facts(), warnings, jmh))
                 .closeOnExit();
     }
 
@@ -224,7 +241,8 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The eBPF profiler's own cost: the step's benchmarks and settings untraced, then with
-     * EbpfProfiler, back to back, as suites ebpf-untraced and ebpf-traced.
+     * EbpfProfiler's context tier (what every suite carries), back to back, as suites
+     * ebpf-untraced and ebpf-traced.
      */
     static Map<String, Collection<RunResult>> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
         Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
@@ -232,9 +250,9 @@ final class RunCommand implements Callable<Integer> {
         boolean failed = false;
         for (String variant : List.of("untraced", "traced")) {
             Lab.note("ebpf perturbation: " + variant);
-            List<Class<? extends Profiler>> profilers = variant.equals("traced") ? List.of(EbpfProfiler.class) : List.of();
             String name = "ebpf-" + variant;
-            results.put(name, jmh(run, name, step.include(), step.args(!run.metadata().mode().equals("quick")), profilers, console));
+            String args = step.args(!run.metadata().mode().equals("quick"));
+            results.put(name, jmh(run, name, step.include(), variant.equals("traced") ? withContext(args) : args, List.of(), console));
             failed |= !"measured".equals(run.metadata().suites().get(name).status());
         }
         run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",

@@ -10,7 +10,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
-/** The summary table a run ends with: suite, benchmark, params, score ± error, unit — from JMH's RunResults. */
+/**
+ * The summary table a run ends with: suite, benchmark, params, score ± error, unit — from JMH's
+ * RunResults — and, for a result whose iterations the eBPF context found disturbed (an
+ * involuntary switch, steal, or a task waiting on its CPU), the share of them.
+ */
 final class Summary {
     private Summary() {}
 
@@ -21,9 +25,9 @@ final class Summary {
             return;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"SUITE", "BENCHMARK", "PARAMS", "SCORE", "±", "ERROR", "UNIT"});
+        rows.add(new String[] {"SUITE", "BENCHMARK", "PARAMS", "SCORE", "±", "ERROR", "UNIT", "DISTURBED"});
         results.forEach((suite, runResults) -> runResults.forEach(r -> rows.add(row(suite, r))));
-        int[] width = new int[7];
+        int[] width = new int[8];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 width[i] = Math.max(width[i], row[i].length());
@@ -31,7 +35,7 @@ final class Summary {
         }
         for (String[] row : rows) {
             out.println(String.format(Locale.ROOT, "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %"
-                    + width[3] + "s %s %-" + width[5] + "s  %s", (Object[]) row).stripTrailing());
+                    + width[3] + "s %s %-" + width[5] + "s  %-" + width[6] + "s  %s", (Object[]) row).stripTrailing());
         }
     }
 
@@ -43,7 +47,16 @@ final class Summary {
         }
         Result<?> primary = r.getPrimaryResult();
         return new String[] {suite, p.getBenchmark().replaceFirst("^io\\.contextlab\\.", ""), String.join(",", params),
-                number(primary.getScore()), "±", number(primary.getScoreError()), primary.getScoreUnit()};
+                number(primary.getScore()), "±", number(primary.getScoreError()), primary.getScoreUnit(), disturbed(r)};
+    }
+
+    /** "67%" when that share of the iterations was disturbed, blank when none was or nothing traced. */
+    private static String disturbed(RunResult r) {
+        Result<?> share = r.getAggregatedResult().getSecondaryResults().get("ebpf.disturbed");
+        if (share == null || !(share.getScore() > 0)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.0f%%", 100 * share.getScore());
     }
 
     private static String number(double x) {

@@ -1,13 +1,14 @@
 package io.contextlab.tracing;
 
-import io.contextlab.tracing.probes.Cswitch;
+import io.contextlab.tracing.libbpf.BpfProgram.RunStats;
+import io.contextlab.tracing.libbpf.Libbpf;
+import io.contextlab.tracing.probes.Context;
 import io.contextlab.tracing.probes.Faults;
 import io.contextlab.tracing.probes.Probe;
-import io.contextlab.tracing.probes.ProbeStructs;
 import io.contextlab.tracing.probes.Runqlat;
-import io.contextlab.tracing.probes.Runqlen;
 import io.contextlab.tracing.probes.Syscalls;
 import io.contextlab.tracing.probes.TracingSupport;
+import io.contextlab.tracing.probes.Wakeups;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -22,59 +23,82 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The scheduler context of every measurement iteration, as JMH secondary metrics:
- * {@code -prof io.contextlab.tracing.EbpfProfiler} (or {@code lab bench --trace}).
+ * The scheduler context of every measurement iteration, as JMH secondary metrics named
+ * {@code ebpf.*}: {@code -prof io.contextlab.tracing.EbpfProfiler} (or {@code lab bench --trace}).
+ *
+ * <p>Two tiers. The <em>context</em> tier (context.bpf.c, alone with the option {@code context},
+ * which `lab run` adds to every suite) is cheap enough for every benchmark: the forked JVM's
+ * voluntary and involuntary switches and migrations, every CPU's time-weighted run-queue length
+ * by sampling, the CPU(s) the JVM ran on, host steal from /proc/stat, and
+ * {@code ebpf.disturbed}: 1 for an iteration with an involuntary switch, steal, or a task waiting
+ * on the CPU the JVM was running on (averaged by JMH: the share of disturbed iterations). The
+ * <em>detail</em> tier (the default, without {@code context}) adds runqlat, syscalls, faults and
+ * wake-ups: costlier (syscalls runs on every syscall of the JVM).
+ *
+ * <p>The probes' own cost from the kernel: for each measurement iteration the kernel's BPF
+ * run-time accounting is on (bpf_enable_stats: what sysctl kernel.bpf_stats_enabled does, undone
+ * when its fd closes after the iteration, or when the JVM dies), and {@code ebpf.overhead.ns/op}
+ * is the loaded programs' run_time_ns delta per op. It counts the programs' runs on every CPU and
+ * every process (the filtered-out calls too), not the interrupt or trampoline around them.
  *
  * <p>In the forked JVM the probes are loaded once (the verifier runs once per fork), attached at
- * the start of each measurement iteration, detached at its end, read, and cleared: warm-up
- * iterations are not traced. Per-op figures divide by the iteration's measured operations.
- * Scope: context switches, syscalls and faults are those of the whole forked JVM (JIT, GC and
- * JMH's own threads included, which is why an empty benchmark shows a floor); run-queue length is
- * the machine's (every CPU, every process); run-queue latency is of the forked JVM's threads.
+ * the start of each measurement iteration and detached at its end: warm-up is not traced. Scope:
+ * switches, migrations, syscalls and faults are the whole forked JVM's (JIT, GC and JMH's threads
+ * included, which is why an empty benchmark shows a floor); run-queue length is every CPU's.
  *
  * <p>Where tracing is impossible (no root, no BTF, no libbpf, a build without BPF objects) the run
  * goes on untraced: one line says why, and {@code ebpf.traced} is 0 instead of 1 in jmh.json.
  *
- * <p>Option: {@code -prof io.contextlab.tracing.EbpfProfiler:hz=99} sets the run-queue sampling
- * rate per CPU (default {@value Runqlen#DEFAULT_SAMPLE_HZ}).
+ * <p>Options ({@code -prof io.contextlab.tracing.EbpfProfiler:context;hz=499}): {@code context}
+ * for the context tier alone; {@code hz=N} the run-queue sampling rate per CPU (default about 997).
  */
 public final class EbpfProfiler implements InternalProfiler {
     private static final String PREFIX = "ebpf.";
-    /** Per-CPU run-queue means only on small machines: 64 CPUs would bury jmh.json in them. */
+    /** Per-CPU metrics only on small machines: 64 CPUs would bury jmh.json in them. */
     private static final int PER_CPU_METRICS_UP_TO = 8;
 
-    private final int sampleHz;
+    private final long periodNs;
+    private final boolean detail;
     private List<Probe> probes;
-    private Runqlen runqlen;
+    private Context context;
     private Runqlat runqlat;
-    private Cswitch cswitch;
     private Syscalls syscalls;
     private Faults faults;
+    private Wakeups wakeups;
     private String untracedReason;
     private boolean said;
+    private int statsFd = -1;
+    private List<RunStats> statsBefore = List.of();
+    private CpuTimes timesBefore;
 
     public EbpfProfiler() {
         this("");
     }
 
     public EbpfProfiler(String options) {
-        int hz = Runqlen.DEFAULT_SAMPLE_HZ;
+        long period = Context.DEFAULT_PERIOD_NS;
+        boolean contextOnly = false;
         for (String option : options.split("[;,]")) {
             if (option.isBlank()) continue;
             String[] kv = option.split("=", 2);
-            if (kv[0].trim().equals("hz") && kv.length == 2) {
-                hz = Integer.parseInt(kv[1].trim());
+            String key = kv[0].trim();
+            if (key.equals("hz") && kv.length == 2) {
+                period = 1_000_000_000L / Integer.parseInt(kv[1].trim());
+            } else if (key.equals("context") && kv.length == 1) {
+                contextOnly = true;
             } else {
-                throw new IllegalArgumentException("EbpfProfiler: unknown option '" + option + "' (known: hz=N)");
+                throw new IllegalArgumentException("EbpfProfiler: unknown option '" + option + "' (known: context, hz=N)");
             }
         }
-        this.sampleHz = hz;
+        this.periodNs = period;
+        this.detail = !contextOnly;
     }
 
     @Override
     public String getDescription() {
-        return "eBPF scheduler context per measurement iteration: run-queue length and latency, "
-                + "context switches, syscalls and page faults per op (root, BTF, libbpf1)";
+        return "eBPF scheduler context per measurement iteration: run-queue length, switches, migrations, steal, "
+                + "disturbed iterations, the probes' kernel-accounted cost; without 'context' also run-queue latency, "
+                + "syscalls, faults and wake-ups per op (root, BTF, libbpf1)";
     }
 
     @Override
@@ -82,10 +106,11 @@ public final class EbpfProfiler implements InternalProfiler {
         if (iterationParams.getType() != IterationType.MEASUREMENT) return;
         if (!loaded()) return;
         try {
-            for (Probe probe : probes) {
-                probe.clear();
-                probe.attach();
-            }
+            for (Probe probe : probes) probe.clear();
+            statsFd = Libbpf.enableRunTimeStats();
+            statsBefore = runStats();
+            timesBefore = CpuTimes.read();
+            for (Probe probe : probes) probe.attach();
         } catch (RuntimeException e) {
             giveUp(e.getMessage());
         }
@@ -101,41 +126,67 @@ public final class EbpfProfiler implements InternalProfiler {
             return out;
         }
         probes.forEach(Probe::detach);
+        context.markDetached();
+        CpuTimes timesAfter = CpuTimes.read();
+        long overheadNs = 0;
+        List<RunStats> after = runStats();
+        for (int i = 0; i < after.size() && i < statsBefore.size(); i++) overheadNs += after.get(i).minus(statsBefore.get(i)).runTimeNs();
+        Libbpf.closeFd(statsFd);
+        statsFd = -1;
+
         long ops = result.getMetadata().getMeasuredOps();
         if (ops <= 0) ops = result.getMetadata().getAllOps();
         double perOp = ops > 0 ? 1.0 / ops : Double.NaN;
 
         out.add(new ScalarResult(PREFIX + "traced", 1, "bool", AggregationPolicy.AVG));
-        var runq = runqlen.allCpus();
-        if (runq.samples() > 0) {
-            out.add(avg("runqlen.mean", ProbeStructs.mean(runq.waiting()), "tasks"));
-            out.add(avg("runqlen.p99", ProbeStructs.quantile(runq.waiting(), 0.99), "tasks"));
-            out.add(avg("nr_running.mean", ProbeStructs.mean(runq.rqNrRunning()), "tasks"));
-            var perCpu = runqlen.perCpu();
-            if (perCpu.size() <= PER_CPU_METRICS_UP_TO) {
-                perCpu.forEach((cpu, h) -> {
-                    if (h.samples() > 0) out.add(avg("nr_running.cpu" + cpu + ".mean", ProbeStructs.mean(h.rqNrRunning()), "tasks"));
-                });
+        out.add(avg("overhead.ns/op", overheadNs * perOp, "ns/op"));
+
+        Context.Reading r = context.read();
+        out.add(avg("cswitch.voluntary/op", r.voluntary() * perOp, "#/op"));
+        out.add(avg("cswitch.involuntary/op", r.involuntary() * perOp, "#/op"));
+        out.add(avg("migrations/op", r.migrations() * perOp, "#/op"));
+        out.add(avg("runqlen.mean", r.runqlenMean(), "tasks"));
+        out.add(avg("nr_running.mean", r.cpus().keySet().stream().mapToDouble(r::queued).average().orElse(Double.NaN), "tasks"));
+        out.add(avg("queued.busiest", r.queuedBusiest(), "tasks"));
+        out.add(new ScalarResult(PREFIX + "queued.max", r.queuedMax(), "tasks", AggregationPolicy.MAX));
+        out.add(avg("runqlen.own.mean", r.targetRunqlen(), "tasks"));
+        List<Integer> ran = r.targetCpus();
+        out.add(avg("cpus", ran.size(), "cpus"));
+        if (r.cpus().size() <= PER_CPU_METRICS_UP_TO) {
+            for (int cpu : r.cpus().keySet()) {
+                out.add(avg("nr_running.cpu" + cpu + ".mean", r.queued(cpu), "tasks"));
+                out.add(avg("cpu" + cpu + ".share", r.targetShare(cpu), "share"));
             }
         }
-        var latency = runqlat.histogram();
-        if (latency.total() > 0) {
-            out.add(avg("runqlat.p50", latency.quantile(0.50), "ns"));
-            out.add(avg("runqlat.p99", latency.quantile(0.99), "ns"));
+        double steal = timesAfter.stealShare(timesBefore, ran.isEmpty() ? r.cpus().keySet() : ran);
+        out.add(avg("steal", steal, "share"));
+        boolean disturbed = r.involuntary() > 0 || steal > 0 || r.targetNonempty() > 0;
+        out.add(avg("disturbed", disturbed ? 1 : 0, "share"));
+
+        if (detail) {
+            var latency = runqlat.histogram();
+            if (latency.total() > 0) {
+                out.add(avg("runqlat.p50", latency.quantile(0.50), "ns"));
+                out.add(avg("runqlat.p99", latency.quantile(0.99), "ns"));
+            }
+            out.add(avg("syscalls/op", syscalls.total() * perOp, "#/op"));
+            out.add(avg("faults/op", faults.userFaults() * perOp, "#/op"));
+            out.add(avg("wakeups/op", wakeups.total() * perOp, "#/op"));
         }
-        var switches = cswitch.counts();
-        out.add(avg("cswitch.voluntary/op", switches.voluntary() * perOp, "#/op"));
-        out.add(avg("cswitch.involuntary/op", switches.involuntary() * perOp, "#/op"));
-        out.add(avg("syscalls/op", syscalls.total() * perOp, "#/op"));
-        out.add(avg("faults/op", faults.userFaults() * perOp, "#/op"));
         return out;
+    }
+
+    private List<RunStats> runStats() {
+        List<RunStats> all = new ArrayList<>();
+        for (Probe probe : probes) all.addAll(probe.runStats());
+        return all;
     }
 
     private static ScalarResult avg(String name, double value, String unit) {
         return new ScalarResult(PREFIX + name, value, unit, AggregationPolicy.AVG);
     }
 
-    /** Loads every probe once per fork; false (after one line saying why) when it cannot. */
+    /** Loads the tier's probes once per fork; false (after one line saying why) when it cannot. */
     private boolean loaded() {
         if (probes != null) return untracedReason == null;
         probes = new ArrayList<>();
@@ -146,12 +197,14 @@ public final class EbpfProfiler implements InternalProfiler {
         }
         int self = (int) ProcessHandle.current().pid();
         try {
-            probes.add(runqlen = new Runqlen(sampleHz));
-            probes.add(runqlat = new Runqlat(self));
-            probes.add(cswitch = new Cswitch(self));
-            probes.add(syscalls = new Syscalls(self, false));
-            probes.add(faults = new Faults(self));
-            // The kernel drops every program and link when this JVM exits, however it exits.
+            probes.add(context = new Context(self, periodNs));
+            if (detail) {
+                probes.add(runqlat = new Runqlat(self));
+                probes.add(syscalls = new Syscalls(self, false));
+                probes.add(faults = new Faults(self));
+                probes.add(wakeups = new Wakeups(self));
+            }
+            // The kernel drops every program and link, and the stats switch, when this JVM exits, however it exits.
             return true;
         } catch (RuntimeException e) {
             giveUp(e.getMessage());
@@ -162,6 +215,10 @@ public final class EbpfProfiler implements InternalProfiler {
     private void giveUp(String reason) {
         untracedReason = reason;
         probes.forEach(Probe::close);
+        if (statsFd >= 0) {
+            Libbpf.closeFd(statsFd);
+            statsFd = -1;
+        }
         if (!said) {
             System.out.println("EbpfProfiler: not tracing, the benchmark runs untraced: " + reason);
             said = true;

@@ -20,6 +20,27 @@ public final class BpfProgram {
         return Libbpf.api().bpf_program__fd(prog);
     }
 
+    /** struct bpf_prog_info (uapi linux/bpf.h): run_time_ns at 192, run_cnt at 200. */
+    private static final int INFO_SIZE = 232, RUN_TIME_NS = 192, RUN_CNT = 200;
+
+    /** The kernel's accounting of this program: total run time and runs, counted while stats are enabled. */
+    public record RunStats(long runTimeNs, long runCount) {
+        public RunStats minus(RunStats earlier) {
+            return new RunStats(runTimeNs - earlier.runTimeNs, runCount - earlier.runCount);
+        }
+    }
+
+    /** bpf_obj_get_info_by_fd: the program's run_time_ns and run_cnt now. */
+    public RunStats runStats() {
+        var memory = Libbpf.runtime().getMemoryManager();
+        Pointer info = memory.allocateDirect(INFO_SIZE, true);
+        Pointer len = memory.allocateDirect(4, true);
+        len.putInt(0, INFO_SIZE);
+        int rc = Libbpf.api().bpf_obj_get_info_by_fd(fd(), info, len);
+        if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
+        return new RunStats(info.getLong(RUN_TIME_NS), info.getLong(RUN_CNT));
+    }
+
     /** Attaches as its SEC() says (tp_btf/..., raw_tp/..., tp/...). */
     public BpfLink attach() {
         return link(Libbpf.api().bpf_program__attach(prog), "attach");

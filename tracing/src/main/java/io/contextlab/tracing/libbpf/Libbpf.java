@@ -49,6 +49,9 @@ public final class Libbpf {
         int bpf_map_delete_elem(int fd, Pointer key);
         int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
 
+        int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
+        int bpf_enable_stats(int type);
+
         int libbpf_strerror(int err, byte[] buf, long size);
         int libbpf_num_possible_cpus();
         int libbpf_major_version();
@@ -124,6 +127,23 @@ public final class Libbpf {
     /** errno of the last call made through a @SaveError function on this thread. */
     static int lastErrno() {
         return RUNTIME.getLastError();
+    }
+
+    private static final int BPF_STATS_RUN_TIME = 0;
+
+    /**
+     * Turns on the kernel's per-program run-time accounting (what sysctl kernel.bpf_stats_enabled
+     * does) for as long as the returned fd stays open: closing it, or the process dying, restores
+     * the previous state. The caller closes it with {@link #closeFd(int)}.
+     */
+    public static int enableRunTimeStats() {
+        int fd = api().bpf_enable_stats(BPF_STATS_RUN_TIME);
+        if (fd < 0) throw BpfException.of("bpf_enable_stats(BPF_STATS_RUN_TIME)", fd);
+        return fd;
+    }
+
+    public static void closeFd(int fd) {
+        libc().close(fd);
     }
 
     public static String version() {

@@ -36,13 +36,32 @@ public final class PerfEvents {
         return fds;
     }
 
+    /**
+     * One cpu-clock event per online CPU at a fixed period in ns (sample_period, not a frequency
+     * the kernel adjusts): each sample then stands for the same stretch of time.
+     */
+    public static List<Integer> openCpuClockPerCpuPeriod(long periodNs) {
+        List<Integer> fds = new ArrayList<>();
+        try {
+            for (int cpu : onlineCpus()) fds.add(open(cpu, periodNs, 0));
+        } catch (RuntimeException e) {
+            fds.forEach(PerfEvents::close);
+            throw e;
+        }
+        return fds;
+    }
+
     public static int openCpuClock(int cpu, int frequencyHz) {
+        return open(cpu, frequencyHz, FLAG_FREQ);
+    }
+
+    private static int open(int cpu, long periodOrFrequency, long flags) {
         Pointer attr = Libbpf.runtime().getMemoryManager().allocateDirect(ATTR_SIZE, true);
         attr.putInt(0, PERF_TYPE_SOFTWARE);
         attr.putInt(4, ATTR_SIZE);
         attr.putLong(8, PERF_COUNT_SW_CPU_CLOCK);
-        attr.putLong(16, frequencyHz);
-        attr.putLong(40, FLAG_FREQ);
+        attr.putLong(16, periodOrFrequency);
+        attr.putLong(40, flags);
         long fd = Libbpf.libc().syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         if (fd < 0) throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", Libbpf.lastErrno());
         return (int) fd;

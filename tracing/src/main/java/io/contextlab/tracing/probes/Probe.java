@@ -16,7 +16,7 @@ import java.util.List;
  * SIGKILL (nothing is pinned in bpffs).
  */
 public abstract sealed class Probe implements AutoCloseable
-        permits Runqlen, Runqlat, Cswitch, Syscalls, Faults, Wakeups {
+        permits Context, Runqlen, Runqlat, Cswitch, Syscalls, Faults, Wakeups {
     protected final BpfObject object;
     private final String name;
     private final List<BpfLink> links = new ArrayList<>();
@@ -77,6 +77,11 @@ public abstract sealed class Probe implements AutoCloseable
     /** Program fds (/proc/self/fdinfo/<fd> has prog_id). */
     public final List<Integer> programFds() {
         return object.programs().stream().map(BpfProgram::fd).toList();
+    }
+
+    /** The kernel's run-time accounting of each of this probe's programs (counted while stats are enabled). */
+    public final List<BpfProgram.RunStats> runStats() {
+        return object.programs().stream().map(BpfProgram::runStats).toList();
     }
 
     /** Zeroes the counters and forgets in-flight timestamps. */

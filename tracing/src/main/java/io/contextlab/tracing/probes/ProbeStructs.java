@@ -36,6 +36,17 @@ public final class ProbeStructs {
         }
     }
 
+    /** struct context_cpu: one CPU's slot of context.bpf.c's per-CPU array. */
+    public record ContextCpu(long voluntary, long involuntary, long migrations, long samples, long waitingSum,
+                             long queuedSum, long targetSamples, long targetWaitingSum, long targetNonempty, long queuedMax) {
+        public static final int SIZE = 10 * 8;
+
+        public static ContextCpu decode(ByteBuffer b) {
+            long[] v = longs(b, 10);
+            return new ContextCpu(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+        }
+    }
+
     /** struct log2_hist: slot i counts values in [2^i, 2^(i+1)); slot 0 also counts 0. */
     public record Log2Histogram(long[] slots) {
         public static Log2Histogram decode(byte[] bytes) {

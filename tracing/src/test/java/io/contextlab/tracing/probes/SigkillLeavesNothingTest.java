@@ -20,15 +20,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * know the ids the child reported.
  */
 class SigkillLeavesNothingTest {
-    /** The child: attaches cswitch and runqlen, prints its prog and link ids, waits to be killed. */
+    /** The child: attaches cswitch, runqlen and the context tier (after one attach-detach cycle, as the profiler does each iteration), holds the BPF stats switch, prints its prog and link ids, waits to be killed. */
     public static final class AttachAndWait {
         public static void main(String[] args) throws Exception {
             var cswitch = new Cswitch(0);
             var runqlen = new Runqlen(99);
+            var context = new Context((int) ProcessHandle.current().pid());
+            context.attach();
+            context.detach();
+            io.contextlab.tracing.libbpf.Libbpf.enableRunTimeStats();
             cswitch.attach();
             runqlen.attach();
+            context.attach();
             List<String> ids = new ArrayList<>();
-            for (Probe p : List.of(cswitch, runqlen)) {
+            for (Probe p : List.of(cswitch, runqlen, context)) {
                 for (int fd : p.programFds()) ids.add("prog " + fdinfo(fd, "prog_id"));
                 for (int fd : p.linkFds()) ids.add("link " + fdinfo(fd, "link_id"));
             }

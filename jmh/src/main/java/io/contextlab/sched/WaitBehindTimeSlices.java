@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * start in the trial's setup and stop in its teardown, so thread creation is never measured;
  * the spin loop calls Thread.onSpinWait and reads a volatile flag, so C2 cannot hoist it away.
  *
- * Run: scripts/lab bench --trace 'sched.RunQueueHandoff' (the quick run uses fewer rungs).
+ * Run: scripts/lab bench --trace 'sched.WaitBehindTimeSlices' (the quick run uses fewer rungs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(3)
 @Threads(1)
-public class RunQueueHandoff {
+public class WaitBehindTimeSlices {
     @Param({"0", "1", "2", "4", "8", "16", "64", "256"})
     public int background;
 
@@ -83,7 +83,7 @@ public class RunQueueHandoff {
     @Setup(Level.Trial)
     public void start() {
         int[] cpusUsed = placement.equals("sameCpu") ? new int[] {0} : new int[] {0, 1};
-        Affinity.requireCpus("RunQueueHandoff placement=" + placement, cpusUsed);
+        Affinity.requireCpus("WaitBehindTimeSlices placement=" + placement, cpusUsed);
         running = true;
         main = Thread.currentThread();
         Affinity.pinCurrentThread(0);
