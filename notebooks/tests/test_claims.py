@@ -312,8 +312,8 @@ class LegacyRunTest(unittest.TestCase):
         params = {(r["benchmark"].rsplit(".", 1)[0].rsplit(".", 1)[1], p) for r in self.jmh for p in r.get("params") or {}}
         for cls, p in list(claims.TOUCHED.items()) + list(claims.epoll.FDS.items()):
             self.assertIn((cls, p), params)
-        for cls, p in (("RunQueueHandoff", "background"), ("RunQueueHandoff", "backgroundKind"),
-                       ("RunQueueHandoff", "placement"), ("ThunderingHerd", "k"), ("ThunderingHerd", "style"),
+        for cls, p in (("WaitBehindTimeSlices", "background"), ("WaitBehindTimeSlices", "backgroundKind"),
+                       ("WaitBehindTimeSlices", "placement"), ("ThunderingHerd", "k"), ("ThunderingHerd", "style"),
                        ("EpollWaitLevel", "r"), ("EpollWaitLevel", "maxevents"), ("NopBatching", "n"),
                        ("SmallReads", "source"), ("VirtualThreadFootprint", "depth"), ("NativePingPong", "kind"),
                        ("NativePingPong", "cpus"), ("ProducerConsumer", "batch"), ("SpawnCosts", "parentExtraMiB")):
