@@ -34,13 +34,17 @@ public final class EpollReference implements OutsideReference {
 
     @Override
     public List<CrossCheck> run(ReferenceContext context) {
-        List<CrossCheck> checks = new ArrayList<>();
+        return CrossCheck.joinAll(SUITE, measure(context), context);
+    }
+
+    @Override
+    public List<Outside> measure(ReferenceContext context) {
+        List<Outside> checks = new ArrayList<>();
         context.builtProgram(SUITE, "epoll_ctl").ifPresent(program -> {
             List<String> command = new ArrayList<>(List.of(program.toString()));
             command.addAll(ARGS);
             context.run(SUITE, Duration.ofMinutes(2), command)
-                    .ifPresent(out -> checks.addAll(CrossCheck.joinAll(SUITE,
-                            context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse), context)));
+                    .ifPresent(out -> checks.addAll(context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse)));
         });
         var perf = Commands.onPath("perf");
         if (perf.isEmpty()) {

@@ -8,5 +8,9 @@ import java.util.List;
  * One class per suite, named in suites.json; raw output goes to the context's log.
  */
 public interface OutsideReference {
+    /** One round of the outside side: run the reference program(s) once and return each check's outside figure (Spec + Reference). */
+    List<CrossCheck.Outside> measure(ReferenceContext context) throws Exception;
+
+    /** One round joined with the context's JMH results (until the pairing framework calls measure itself). */
     List<CrossCheck> run(ReferenceContext context) throws Exception;
 }

@@ -35,6 +35,11 @@ public final class StacksReference implements OutsideReference {
 
     @Override
     public List<CrossCheck> run(ReferenceContext context) {
+        return CrossCheck.joinAll(SUITE, measure(context), context);
+    }
+
+    @Override
+    public List<Outside> measure(ReferenceContext context) {
         List<Outside> outside = new ArrayList<>();
         context.builtProgram(SUITE, "thread_rss").ifPresent(p ->
                 context.run(SUITE, Duration.ofMinutes(2), List.of(p.toString(), "1000", "16384", ROUNDS))
@@ -47,7 +52,7 @@ public final class StacksReference implements OutsideReference {
                     .ifPresent(out -> outside.addAll(context.read(SUITE, "spawn_costs", out.stdout(),
                             text -> parseSpawnCosts(text, "spawn_costs " + ROUNDS + " fork"))));
         });
-        return CrossCheck.joinAll(SUITE, outside, context);
+        return outside;
     }
 
     static List<Outside> parseThreadRss(String stdout) {

@@ -42,6 +42,11 @@ public final class SwitchesReference implements OutsideReference {
 
     @Override
     public List<CrossCheck> run(ReferenceContext context) {
+        return CrossCheck.joinAll(SUITE, measure(context), context);
+    }
+
+    @Override
+    public List<Outside> measure(ReferenceContext context) {
         List<Outside> outside = new ArrayList<>();
         Optional<Path> perf = Commands.onPath("perf");
         if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
@@ -52,7 +57,7 @@ public final class SwitchesReference implements OutsideReference {
                             text -> List.of(parseSwapcontext(text)))));
             perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
         });
-        return CrossCheck.joinAll(SUITE, outside, context);
+        return outside;
     }
 
     /** The four perf bench sched pipe checks: processes and threads, on one CPU and on two. */

@@ -19,12 +19,17 @@ public final class UringReference implements OutsideReference {
 
     @Override
     public List<CrossCheck> run(ReferenceContext context) {
+        return CrossCheck.joinAll(SUITE, measure(context), context);
+    }
+
+    @Override
+    public List<Outside> measure(ReferenceContext context) {
         var program = context.builtProgram(SUITE, "uring_nop");
         if (program.isEmpty()) return List.of();
         List<String> command = new java.util.ArrayList<>(List.of(program.get().toString()));
         command.addAll(ARGS);
         return context.run(SUITE, Duration.ofMinutes(2), command)
-                .map(out -> CrossCheck.joinAll(SUITE, context.read(SUITE, "uring_nop", out.stdout(), UringReference::parse), context))
+                .map(out -> context.read(SUITE, "uring_nop", out.stdout(), UringReference::parse))
                 .orElse(List.of());
     }
 
