@@ -15,6 +15,11 @@ import java.util.Map;
  * <ul>
  * <li>epoll_ctl (jmh/src/main/c/crosscheck/epoll_ctl.c): epoll_ctl ADD+DEL of a spare eventfd
  *     against 1000 registered ones, against EpollCtl.addDel at n=1000, held to 15 %;</li>
+ * <li>scan_loops (scan_loops.c, no code shared with epoll.c or pollselect.c): ns per call of
+ *     select over F eventfds (SelectScan.select at fds=F), poll over N (PollScan.poll at n=N),
+ *     epoll_wait with one ready of N (PollScan.epollWait at n=N), and ns per level-triggered
+ *     harvest of r ready fds of 10,000 registered (EpollWaitLevel.levelTriggered at r,
+ *     maxevents=all), held to 10 %;</li>
  * <li>perf's own {@code perf bench epoll wait} and {@code ctl}, bounded in threads, fds and
  *     seconds, raw output to references.log only (no row: they measure other shapes).</li>
  * </ul>
@@ -46,6 +51,9 @@ public final class EpollReference implements OutsideReference {
             context.run(SUITE, Duration.ofMinutes(2), command)
                     .ifPresent(out -> checks.addAll(context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse)));
         });
+        context.builtProgram(SUITE, "scan_loops").ifPresent(program ->
+                context.run(SUITE, Duration.ofMinutes(1), List.of(program.toString()))
+                        .ifPresent(out -> checks.addAll(context.read(SUITE, "scan_loops", out.stdout(), EpollReference::parseScanLoops))));
         var perf = Commands.onPath("perf");
         if (perf.isEmpty()) {
             context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench epoll output");
@@ -67,6 +75,26 @@ public final class EpollReference implements OutsideReference {
             return new Outside(spec, new Reference("epoll_ctl " + String.join(" ", ARGS),
                     "median of " + line.samples().size() + " rounds of " + line.setting("pairs") + " ADD+DEL pairs",
                     line.median(), line.samples()));
+        }).toList();
+    }
+
+    /** scan_loops's lines, each against the benchmark and params it times. */
+    static List<Outside> parseScanLoops(String stdout) {
+        return ProgramOutput.parse(stdout).stream().map(line -> {
+            Spec spec = switch (line.name()) {
+                case "select" -> new Spec("select over " + line.setting("fds") + " eventfds, one ready, C loop",
+                        "io.contextlab.epoll.SelectScan.select", Map.of("fds", line.setting("fds")), CrossCheck.PRIMARY, line.unit(), 0.10);
+                case "poll" -> new Spec("poll over " + line.setting("n") + " eventfds, one ready, C loop",
+                        "io.contextlab.epoll.PollScan.poll", Map.of("n", line.setting("n")), CrossCheck.PRIMARY, line.unit(), 0.10);
+                case "epoll_wait_one_ready" -> new Spec("epoll_wait, one ready of " + line.setting("n") + ", C loop",
+                        "io.contextlab.epoll.PollScan.epollWait", Map.of("n", line.setting("n")), CrossCheck.PRIMARY, line.unit(), 0.10);
+                case "epoll_wait_lt" -> new Spec("epoll_wait harvest of " + line.setting("r") + " ready of 10000, level-triggered, C loop",
+                        "io.contextlab.epoll.EpollWaitLevel.levelTriggered",
+                        Map.of("r", line.setting("r"), "maxevents", "all", "registered", "10000"), CrossCheck.PRIMARY, line.unit(), 0.10);
+                default -> throw new IllegalArgumentException("scan_loops printed an unknown figure: " + line.name());
+            };
+            return new Outside(spec, new Reference("scan_loops", "median of " + line.samples().size() + " rounds of "
+                    + line.setting("calls") + " calls", line.median(), line.samples()));
         }).toList();
     }
 }

@@ -16,9 +16,12 @@ import java.util.Map;
  *     parked pthreads that touched 16 KiB of stack each, against PthreadStacks.startTouchAndPark's
  *     rssBytesPerThread and minorFaultsPerThread at those params, held to 20 %;</li>
  * <li>spawn_costs (spawn_costs.c): pthread_create+join, vfork+waitpid and posix_spawn+waitpid
- *     against SpawnCosts (placement=free), held to 30 %; and fork+waitpid beside the JVM's
+ *     against SpawnCosts (placement=free), held to 10 %; and fork+waitpid beside the JVM's
  *     forkWait for information only: it is meant to differ, by the cost of copying the JVM's
  *     page tables.</li>
+ * <li>fault_loop (fault_loop.c, no code shared with faults.c): ns per first-touch minor fault of
+ *     a 64 MiB anonymous mapping with THP refused, against MinorFaults.touchEveryPage at
+ *     mapping=FRESH, held to 10 %, and its faults per page against faultsPerPage.</li>
  * </ul>
  */
 public final class StacksReference implements OutsideReference {
@@ -28,9 +31,9 @@ public final class StacksReference implements OutsideReference {
     private static final String SPAWN = "io.contextlab.stacks.SpawnCosts.";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
-            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", 0.3},
-            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", 0.3},
-            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", 0.3},
+            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", 0.10},
+            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", 0.10},
+            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", 0.10},
             "fork_wait", new Object[] {"forkWait", "fork+waitpid from a small C process (not a JVM)", null});
 
     @Override
@@ -52,7 +55,26 @@ public final class StacksReference implements OutsideReference {
                     .ifPresent(out -> outside.addAll(context.read(SUITE, "spawn_costs", out.stdout(),
                             text -> parseSpawnCosts(text, "spawn_costs " + ROUNDS + " fork"))));
         });
+        context.builtProgram(SUITE, "fault_loop").ifPresent(p ->
+                context.run(SUITE, Duration.ofMinutes(1), List.of(p.toString()))
+                        .ifPresent(out -> outside.addAll(context.read(SUITE, "fault_loop", out.stdout(), StacksReference::parseFaultLoop))));
         return outside;
+    }
+
+    /** fault_loop's lines: ns per page and faults per page of first-touch writes, against MinorFaults at mapping=FRESH. */
+    static List<Outside> parseFaultLoop(String stdout) {
+        return ProgramOutput.parse(stdout).stream().map(line -> {
+            boolean time = switch (line.name()) {
+                case "minor_fault" -> true;
+                case "minor_fault_count" -> false;
+                default -> throw new IllegalArgumentException("fault_loop printed an unknown figure: " + line.name());
+            };
+            Spec spec = new Spec(time ? "minor fault per page, first touch of 64 MiB, C loop" : "minor faults per page touched, C loop",
+                    "io.contextlab.stacks.MinorFaults.touchEveryPage", Map.of("mapping", "FRESH"),
+                    time ? CrossCheck.PRIMARY : "faultsPerPage", line.unit(), 0.10);
+            return new Outside(spec, new Reference("fault_loop", "median of " + line.samples().size() + " rounds of "
+                    + line.setting("pages") + " pages" + (time ? "" : ", minor faults of getrusage"), line.median(), line.samples()));
+        }).toList();
     }
 
     static List<Outside> parseThreadRss(String stdout) {
