@@ -53,28 +53,27 @@ struct scan {
     struct epoll_event *out;
 };
 
-static long select_calls(struct scan *s, long calls) {
+/* calls select calls (the fd_set copied from the template first) or poll calls over every fd. */
+static long scan_calls(struct scan *s, long calls, int use_select) {
     long got = 0;
     fd_set set;
     for (long i = 0; i < calls; i++) {
-        memcpy(&set, &s->template_set, sizeof set);
-        struct timeval zero = {0, 0};
-        int k = select(s->maxfd + 1, &set, NULL, NULL, &zero);
-        if (k < 0) die("select");
+        int k;
+        if (use_select) {
+            memcpy(&set, &s->template_set, sizeof set);
+            struct timeval zero = {0, 0};
+            k = select(s->maxfd + 1, &set, NULL, NULL, &zero);
+        } else {
+            k = poll(s->pfds, (nfds_t) s->n, 0);
+        }
+        if (k < 0) die(use_select ? "select" : "poll");
         got += k;
     }
     return got;
 }
 
-static long poll_calls(struct scan *s, long calls) {
-    long got = 0;
-    for (long i = 0; i < calls; i++) {
-        int k = poll(s->pfds, (nfds_t) s->n, 0);
-        if (k < 0) die("poll");
-        got += k;
-    }
-    return got;
-}
+static long select_calls(struct scan *s, long calls) { return scan_calls(s, calls, 1); }
+static long poll_calls(struct scan *s, long calls) { return scan_calls(s, calls, 0); }
 
 /* calls harvests of r events (one call each when maxevents >= r). */
 static long epoll_calls(struct scan *s, long calls) {

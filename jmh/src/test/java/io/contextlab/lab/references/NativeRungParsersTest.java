@@ -1,13 +1,10 @@
 package io.contextlab.lab.references;
 
 import io.contextlab.lab.references.CrossCheck.Outside;
-import io.contextlab.platform.Json;
-import io.contextlab.platform.SchemaCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,13 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the benchmark, params and metric it names, at 10 %, and is valid in the crosscheck schema.
  */
 class NativeRungParsersTest {
-
-    private static void allValid(String suite, List<Outside> outside) {
-        for (Outside o : outside) {
-            CrossCheck c = CrossCheck.judge(suite, o.spec(), o.reference(), Optional.empty());
-            SchemaCheck.assertValid("crosscheck.v1", Json.toJson(c));
-        }
-    }
 
     @Test
     void switchLoopsGivesOneRungEach() {
@@ -45,7 +35,7 @@ class NativeRungParsersTest {
                 && o.spec().params().isEmpty() && o.spec().metric().equals(CrossCheck.PRIMARY)));
         assertEquals(36.662, rows.getFirst().reference().value());
         assertEquals(3, rows.getFirst().reference().samples().size());
-        allValid("switches", rows);
+        ReferenceParsersTest.allValid("switches", rows);
         assertThrows(IllegalArgumentException.class, () -> SwitchesReference.parseSwitchLoops("longjmp2 round_trips=1 ns/switch: 1.0\n"));
     }
 
@@ -71,7 +61,7 @@ class NativeRungParsersTest {
         assertEquals("io.contextlab.epoll.EpollWaitLevel.levelTriggered", rows.get(7).spec().benchmark());
         assertEquals(Map.of("r", "100", "maxevents", "all", "registered", "10000"), rows.get(7).spec().params());
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().unit().equals("ns/op")));
-        allValid("epoll", rows);
+        ReferenceParsersTest.allValid("epoll", rows);
         assertThrows(IllegalArgumentException.class, () -> EpollReference.parseScanLoops("ppoll n=1 calls=1 ns/op: 1.0\n"));
     }
 
@@ -88,6 +78,6 @@ class NativeRungParsersTest {
         assertEquals(CrossCheck.PRIMARY, rows.get(0).spec().metric());
         assertEquals("faultsPerPage", rows.get(1).spec().metric());
         assertEquals("faults/page", rows.get(1).spec().unit());
-        allValid("stacks", rows);
+        ReferenceParsersTest.allValid("stacks", rows);
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReferenceParsersTest {
 
-    private static void allValid(String suite, List<Outside> outside) {
+    static void allValid(String suite, List<Outside> outside) {
         for (Outside o : outside) {
             CrossCheck c = CrossCheck.judge(suite, o.spec(), o.reference(), Optional.empty());
             SchemaCheck.assertValid("crosscheck.v1", Json.toJson(c));
