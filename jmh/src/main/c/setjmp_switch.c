@@ -14,7 +14,7 @@
  * (crosscheck/switch_loops.c) with the variants built side by side: -fno-plt, and this file
  * linked non-PIC into the executable instead of the -fPIC shared library, changed nothing
  * measurable; hidden visibility has nothing to act on (every call in the ping-pong is to a static
- * function or into libc). What made the rung about twice the loop was the switch in a noinline
+ * function or into libc). What made the rung far slower than the loop was the switch in a noinline
  * function of its own (sj_resume/sj_yield, still used by the interleaving check): the side that
  * is resumed lands in that function by longjmp and then returns from it, and that return never
  * matches the return-stack buffer (its call was made before the other side ran), so every switch

@@ -80,4 +80,18 @@ class NativeRungParsersTest {
         assertEquals("faults/page", rows.get(1).spec().unit());
         ReferenceParsersTest.allValid("stacks", rows);
     }
+
+    @Test
+    void spawnCostsPinnedGivesJudgedRowsAtOneCpu() {
+        String out = """
+                pthread_create_join count=1000 placement=oneCpu ns/op: 31421.3 29128.7 30050.7
+                vfork_wait count=200 placement=oneCpu ns/op: 27453.0 27009.4 28452.3
+                posix_spawn_wait count=100 placement=oneCpu ns/op: 4027862.1 3872312.2 4014707.0
+                """;
+        List<Outside> rows = StacksReference.parseSpawnCosts(out, "spawn_costs 7 pinned");
+        assertEquals(3, rows.size());
+        assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().params().equals(Map.of("placement", "oneCpu"))));
+        assertEquals("io.contextlab.stacks.SpawnCosts.vforkWait", rows.get(1).spec().benchmark());
+        ReferenceParsersTest.allValid("stacks", rows);
+    }
 }
