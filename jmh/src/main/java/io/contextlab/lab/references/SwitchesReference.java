@@ -184,9 +184,14 @@ public final class SwitchesReference implements OutsideReference {
 
     /** The count of EVENT in perf stat -x, output ("count,unit,event,..."); empty when not counted. */
     static OptionalLong eventCount(String perfStat) {
+        return eventCount(perfStat, EVENT);
+    }
+
+    /** The count of {@code event} in perf stat -x, output; empty when not counted. */
+    static OptionalLong eventCount(String perfStat, String event) {
         for (String line : perfStat.split("\n")) {
             String[] f = line.split(",", -1);
-            if (f.length >= 3 && f[2].equals(EVENT)) {
+            if (f.length >= 3 && f[2].equals(event)) {
                 try {
                     return OptionalLong.of(Long.parseLong(f[0].strip()));
                 } catch (NumberFormatException e) {

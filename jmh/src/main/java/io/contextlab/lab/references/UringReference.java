@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The uring suite's outside reference: uring_nop (jmh/src/main/c/crosscheck/uring_nop.c), batches
  * of N NOPs per io_uring_enter on the raw system calls (no liburing, no code shared with uring.c),
- * against NopBatching.nopPerEnter at the same n, held to 15 %.
+ * against NopBatching.nopPerEnter at the same n, held to 10 %.
  */
 public final class UringReference implements OutsideReference {
     static final String SUITE = "uring";
@@ -37,7 +37,7 @@ public final class UringReference implements OutsideReference {
         return ProgramOutput.parse(stdout).stream().map(line -> {
             String n = line.setting("n");
             Spec spec = new Spec("io_uring NOP, " + n + " per io_uring_enter", "io.contextlab.uring.NopBatching.nopPerEnter",
-                    Map.of("n", n), CrossCheck.PRIMARY, line.unit(), 0.15);
+                    Map.of("n", n), CrossCheck.PRIMARY, line.unit(), 0.10);
             return new Outside(spec, new Reference("uring_nop " + String.join(" ", ARGS),
                     "median of " + line.samples().size() + " rounds of " + line.setting("nops") + " NOPs", line.median(), line.samples()));
         }).toList();

@@ -94,4 +94,18 @@ class NativeRungParsersTest {
         assertEquals("io.contextlab.stacks.SpawnCosts.vforkWait", rows.get(1).spec().benchmark());
         ReferenceParsersTest.allValid("stacks", rows);
     }
+
+    @Test
+    void herdWakeupsPerConnectionFromTwoPerfStatCounts() {
+        // perf stat -x, output of herd_wakeups epollEach 16 100 and of the same with 0 connections, as captured
+        long with = SwitchesReference.eventCount("1600,,sched:sched_wakeup,187246229,100.00,,\n", EpollReference.WAKEUP).orElseThrow();
+        long without = SwitchesReference.eventCount("16,,sched:sched_wakeup,103525973,100.00,,\n", EpollReference.WAKEUP).orElseThrow();
+        Outside row = EpollReference.herdCheck("epollEach", with, without);
+        assertEquals((with - without) / 100.0, row.reference().value());
+        assertEquals("kernelWakeupsPerConnection", row.spec().metric());
+        assertEquals(Map.of("style", "epollEach", "k", "16", "cpus", "all"), row.spec().params());
+        assertEquals(0.10, row.spec().tolerance());
+        assertTrue(SwitchesReference.eventCount("<not counted>,,sched:sched_wakeup,0,0.00,,\n", EpollReference.WAKEUP).isEmpty());
+        ReferenceParsersTest.allValid("epoll", List.of(row));
+    }
 }
