@@ -3,6 +3,10 @@ package io.contextlab.lab.references;
 import io.contextlab.lab.references.CrossCheck.Outside;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,20 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The parsers of the native rungs' stand-alone programs (switch_loops, scan_loops, fault_loop)
- * on samples of those programs' output as captured (shortened to three rounds): each line checks
+ * on samples of those programs' output as captured (shortened to three rounds, in
+ * src/test/resources/io/contextlab/lab/references/captured/): each line checks
  * the benchmark, params and metric it names, at 10 %, and is valid in the crosscheck schema.
  */
 class NativeRungParsersTest {
 
+    /** A program's output as captured on a run (src/test/resources/.../captured/NAME.txt). */
+    private static String captured(String name) throws IOException {
+        try (InputStream in = NativeRungParsersTest.class.getResourceAsStream("captured/" + name + ".txt")) {
+            if (in == null) throw new IOException("no captured output " + name + ".txt beside the test");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
-    void switchLoopsGivesOneRungEach() {
-        String out = """
-                setjmp round_trips=100000 ns/switch: 36.472 36.662 62.090
-                sigsetjmp_mask round_trips=10000 ns/switch: 4567.401 4673.713 5736.703
-                asm_ret round_trips=100000 ns/switch: 33.527 12.832 34.249
-                asm_jmp round_trips=100000 ns/switch: 5.243 25.897 5.236
-                generator round_trips=100000 ns/switch: 0.684 0.684 0.684
-                """;
+    void switchLoopsGivesOneRungEach() throws IOException {
+        String out = captured("switch_loops");
         List<Outside> rows = SwitchesReference.parseSwitchLoops(out);
         assertEquals(Set.of("setjmpLongjmp", "sigsetjmpSavingMask", "asmSwitch", "asmSwitchViaIndirectJmp", "switchCaseGenerator"),
                 rows.stream().map(o -> o.spec().benchmark().replace("io.contextlab.switches.NativeCoroutines.", "")).collect(Collectors.toSet()));
@@ -40,17 +47,8 @@ class NativeRungParsersTest {
     }
 
     @Test
-    void scanLoopsGivesEachCallAtItsParams() {
-        String out = """
-                select fds=10 calls=477 ns/op: 1391.8 1494.7 1490.4
-                select fds=900 calls=132 ns/op: 23900.2 24415.9 24536.6
-                poll n=10 calls=2246 ns/op: 1406.0 1403.6 1426.0
-                epoll_wait_one_ready n=10 calls=2439 ns/op: 1305.6 1376.4 1290.3
-                poll n=1000 calls=112 ns/op: 25271.9 61043.8 61288.0
-                epoll_wait_one_ready n=1000 calls=2545 ns/op: 1239.1 2831.9 1269.5
-                epoll_wait_lt r=1 calls=2482 ns/op: 1293.5 1280.8 1254.7
-                epoll_wait_lt r=100 calls=674 ns/op: 4225.6 4908.5 4438.7
-                """;
+    void scanLoopsGivesEachCallAtItsParams() throws IOException {
+        String out = captured("scan_loops");
         List<Outside> rows = EpollReference.parseScanLoops(out);
         assertEquals(8, rows.size());
         assertEquals("io.contextlab.epoll.SelectScan.select", rows.get(1).spec().benchmark());
@@ -66,11 +64,8 @@ class NativeRungParsersTest {
     }
 
     @Test
-    void faultLoopGivesTimeAndFaultsPerPage() {
-        String out = """
-                minor_fault pages=16384 ns/op: 24101.1 22451.2 24225.8
-                minor_fault_count pages=16384 faults/page: 1.000 1.000 1.000
-                """;
+    void faultLoopGivesTimeAndFaultsPerPage() throws IOException {
+        String out = captured("fault_loop");
         List<Outside> rows = StacksReference.parseFaultLoop(out);
         assertEquals(2, rows.size());
         assertTrue(rows.stream().allMatch(o -> o.spec().benchmark().equals("io.contextlab.stacks.MinorFaults.touchEveryPage")
@@ -82,12 +77,8 @@ class NativeRungParsersTest {
     }
 
     @Test
-    void spawnCostsPinnedGivesJudgedRowsAtOneCpu() {
-        String out = """
-                pthread_create_join count=1000 placement=oneCpu ns/op: 31421.3 29128.7 30050.7
-                vfork_wait count=200 placement=oneCpu ns/op: 27453.0 27009.4 28452.3
-                posix_spawn_wait count=100 placement=oneCpu ns/op: 4027862.1 3872312.2 4014707.0
-                """;
+    void spawnCostsPinnedGivesJudgedRowsAtOneCpu() throws IOException {
+        String out = captured("spawn_costs_pinned");
         List<Outside> rows = StacksReference.parseSpawnCosts(out, "spawn_costs 7 pinned");
         assertEquals(3, rows.size());
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().params().equals(Map.of("placement", "oneCpu"))));
