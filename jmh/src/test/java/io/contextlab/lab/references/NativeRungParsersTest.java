@@ -35,8 +35,7 @@ class NativeRungParsersTest {
 
     @Test
     void switchLoopsGivesOneRungEach() throws IOException {
-        String out = captured("switch_loops");
-        List<Outside> rows = SwitchesReference.parseSwitchLoops(out);
+        List<Outside> rows = SwitchesReference.parseSwitchLoops(captured("switch_loops"));
         assertEquals(Set.of("setjmpLongjmp", "sigsetjmpSavingMask", "asmSwitch", "asmSwitchViaIndirectJmp", "switchCaseGenerator"),
                 rows.stream().map(o -> o.spec().benchmark().replace("io.contextlab.switches.NativeCoroutines.", "")).collect(Collectors.toSet()));
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().unit().equals("ns/op")
@@ -44,13 +43,11 @@ class NativeRungParsersTest {
         assertEquals(36.662, rows.getFirst().reference().value());
         assertEquals(3, rows.getFirst().reference().samples().size());
         ReferenceParsersTest.allValid("switches", rows);
-        assertThrows(IllegalArgumentException.class, () -> SwitchesReference.parseSwitchLoops("longjmp2 round_trips=1 ns/switch: 1.0\n"));
     }
 
     @Test
     void scanLoopsGivesEachCallAtItsParams() throws IOException {
-        String out = captured("scan_loops");
-        List<Outside> rows = EpollReference.parseScanLoops(out);
+        List<Outside> rows = EpollReference.parseScanLoops(captured("scan_loops"));
         assertEquals(List.of("SelectScan.select {fds=10}", "SelectScan.select {fds=900}", "PollScan.poll {n=10}",
                         "PollScan.epollWait {n=10}", "PollScan.poll {n=1000}", "PollScan.epollWait {n=1000}",
                         "EpollWaitLevel.levelTriggered {maxevents=all, r=1, registered=10000}",
@@ -58,13 +55,11 @@ class NativeRungParsersTest {
                 rows.stream().map(o -> o.spec().benchmark().replace("io.contextlab.epoll.", "") + " " + new TreeMap<>(o.spec().params())).toList());
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().unit().equals("ns/op")));
         ReferenceParsersTest.allValid("epoll", rows);
-        assertThrows(IllegalArgumentException.class, () -> EpollReference.parseScanLoops("ppoll n=1 calls=1 ns/op: 1.0\n"));
     }
 
     @Test
     void faultLoopGivesTimeAndFaultsPerPage() throws IOException {
-        String out = captured("fault_loop");
-        List<Outside> rows = StacksReference.parseFaultLoop(out);
+        List<Outside> rows = StacksReference.parseFaultLoop(captured("fault_loop"));
         assertEquals(2, rows.size());
         assertTrue(rows.stream().allMatch(o -> o.spec().benchmark().equals("io.contextlab.stacks.MinorFaults.touchEveryPage")
                 && o.spec().params().equals(Map.of("mapping", "FRESH")) && o.spec().tolerance() == 0.10));
@@ -76,8 +71,7 @@ class NativeRungParsersTest {
 
     @Test
     void spawnCostsPinnedGivesJudgedRowsAtOneCpu() throws IOException {
-        String out = captured("spawn_costs_pinned");
-        List<Outside> rows = StacksReference.parseSpawnCosts(out, "spawn_costs 7 pinned");
+        List<Outside> rows = StacksReference.parseSpawnCosts(captured("spawn_costs_pinned"), "spawn_costs 7 pinned");
         assertEquals(3, rows.size());
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().params().equals(Map.of("placement", "oneCpu"))));
         assertEquals("io.contextlab.stacks.SpawnCosts.vforkWait", rows.get(1).spec().benchmark());
@@ -96,5 +90,12 @@ class NativeRungParsersTest {
         assertEquals(0.10, row.spec().tolerance());
         assertTrue(SwitchesReference.eventCount("<not counted>,,sched:sched_wakeup,0,0.00,,\n", EpollReference.WAKEUP).isEmpty());
         ReferenceParsersTest.allValid("epoll", List.of(row));
+    }
+
+    @Test
+    void aLineOfAnUnknownNameIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> SwitchesReference.parseSwitchLoops("longjmp2 round_trips=1 ns/switch: 1.0\n"));
+        assertThrows(IllegalArgumentException.class, () -> EpollReference.parseScanLoops("ppoll n=1 calls=1 ns/op: 1.0\n"));
+        assertThrows(IllegalArgumentException.class, () -> StacksReference.parseFaultLoop("major_fault pages=1 ns/op: 1.0\n"));
     }
 }
