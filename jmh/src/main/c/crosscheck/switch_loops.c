@@ -115,12 +115,12 @@ __attribute__((noinline)) static void asm_loop(long n) {
 
 /* ---- switch-case generator --------------------------------------------------------------- */
 
-struct gen { int line; int64_t i; };
+struct gen { int line; int64_t i, limit; };   /* yields 0 .. limit-1, then -1 */
 
 __attribute__((noipa)) static int64_t gen_next(struct gen *g) {
     switch (g->line) {
     case 0:
-        for (g->i = 0;; g->i++) {
+        for (g->i = 0; g->i < g->limit; g->i++) {
             g->line = 1;
             return g->i;
     case 1:;
@@ -132,7 +132,7 @@ __attribute__((noipa)) static int64_t gen_next(struct gen *g) {
 static int64_t gen_sum;
 
 __attribute__((noinline)) static void generator_loop(long n) {
-    static struct gen g;
+    static struct gen g = {0, 0, INT64_MAX};
     int64_t sum = 0;
     for (long i = 0; i < n; i++) sum += gen_next(&g);
     gen_sum += sum;
