@@ -11,9 +11,11 @@
  *   spawn_costs [rounds] [fork]      default 7; each round times a fixed count per mechanism
  */
 #include <pthread.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,6 +72,8 @@ static void spawns(int n) {
 }
 
 /* Times rounds of n calls of fn (after a warm-up) and prints the line described above. */
+static const char *placement = "free";
+
 static void measure(const char *name, void (*fn)(int), int n, int rounds) {
     double per_op[64];
     fn(n / 10 + 1);
@@ -78,7 +82,7 @@ static void measure(const char *name, void (*fn)(int), int n, int rounds) {
         fn(n);
         per_op[r] = (now_ns() - t0) / n;
     }
-    printf("%s count=%d ns/op:", name, n);
+    printf("%s count=%d placement=%s ns/op:", name, n, placement);
     for (int r = 0; r < rounds; r++) printf(" %.1f", per_op[r]);
     printf("\n");
     fflush(stdout);
@@ -86,8 +90,14 @@ static void measure(const char *name, void (*fn)(int), int n, int rounds) {
 
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 7;
-    if (rounds < 1 || rounds > 64) { fprintf(stderr, "usage: spawn_costs [rounds 1..64]\n"); return 2; }
-    if (argc > 2) {   /* "fork": from this small process, for information */
+    if (rounds < 1 || rounds > 64) { fprintf(stderr, "usage: spawn_costs [rounds 1..64] [fork|pinned]\n"); return 2; }
+    if (argc > 2 && strcmp(argv[2], "pinned") == 0) {
+        cpu_set_t cpu0;
+        CPU_ZERO(&cpu0);
+        CPU_SET(0, &cpu0);
+        if (sched_setaffinity(0, sizeof cpu0, &cpu0) != 0) { perror("sched_setaffinity"); return 1; }
+        placement = "oneCpu";
+    } else if (argc > 2) {   /* "fork": from this small process, for information */
         measure("fork_wait", forks, 100, rounds);
         return 0;
     }

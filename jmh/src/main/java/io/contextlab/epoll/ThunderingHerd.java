@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * divide by `connections`):
  *   kernelWakeups / connections  waiter wake-ups per connection as the scheduler saw them: the
  *                                waiters' voluntary context switches (/proc/self/task/<tid>),
- *                                one per sleep that a wake-up ended (1 = no herd, k = the herd)
+ *                                one per sleep that a wake-up ended (1 = no herd, k = the herd);
+ *                                also recorded divided, as kernelWakeupsPerConnection (mean over
+ *                                iterations), the figure EpollReference checks
  *   wakeups / connections        waiter returns to user space per connection
  *   spurious / connections       returns with nothing to accept (epoll styles accept with a
  *                                non-blocking accept4 until EAGAIN, so a loser is seen)
@@ -105,6 +107,13 @@ public class ThunderingHerd {
         @Setup(Level.Iteration)
         public void reset() {
             connections = wakeups = spurious = rounds = maxWaiterAccepts = idleWaiters = sumSquaredAccepts = acceptLatencyNs = kernelWakeups = 0;
+        }
+
+        /** The figure the outside reference checks (herd_wakeups under perf stat), per connection. */
+        @TearDown(Level.Iteration)
+        public void recordPerConnection() {
+            FiguresProfiler.record("kernelWakeupsPerConnection",
+                    connections == 0 ? Double.NaN : (double) kernelWakeups / connections, "wakeups/connection");
         }
 
         void add(Herd.Round round) {

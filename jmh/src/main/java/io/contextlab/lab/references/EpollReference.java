@@ -9,12 +9,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The epoll suite's outside references:
  * <ul>
  * <li>epoll_ctl (jmh/src/main/c/crosscheck/epoll_ctl.c): epoll_ctl ADD+DEL of a spare eventfd
  *     against 1000 registered ones, against EpollCtl.addDel at n=1000, held to 10 %;</li>
+ * <li>scan_loops (scan_loops.c, no code shared with epoll.c or pollselect.c): ns per call of
+ *     select over F eventfds (SelectScan.select at fds=F), poll over N (PollScan.poll at n=N),
+ *     epoll_wait with one ready of N (PollScan.epollWait at n=N), and ns per level-triggered
+ *     harvest of r ready fds of 10,000 registered (EpollWaitLevel.levelTriggered at r,
+ *     maxevents=all), held to 10 %;</li>
+ * <li>herd_wakeups (herd_wakeups.c, no code shared with herd.c): k = 16 waiters in the styles
+ *     accept, epollEach and epollExclusive, their wake-ups counted by
+ *     {@code perf stat -a -e sched:sched_wakeup} filtered on the waiters' thread name, a run with
+ *     100 connections minus a run with none, per connection, against
+ *     ThunderingHerd.connectAndCount's kernelWakeupsPerConnection (cpus=all), held to 10 %;</li>
  * <li>perf's own {@code perf bench epoll wait} and {@code ctl}, bounded in threads, fds and
  *     seconds, raw output to references.log only (no row: they measure other shapes), in the first round only.</li>
  * </ul>
@@ -22,6 +34,9 @@ import java.util.Map;
 public final class EpollReference implements OutsideReference {
     static final String SUITE = "epoll";
     static final List<String> ARGS = List.of("1000", "20000");
+    static final List<String> HERD_STYLES = List.of("accept", "epollEach", "epollExclusive");
+    static final String HERD_K = "16", HERD_CONNECTIONS = "100";
+    static final String WAKEUP = "sched:sched_wakeup";
     /**
      * perf 6.1 options: -t threads, -f fds per thread, -r seconds, -E edge-triggered, -n no CPU
      * affinity. The wait runs use -n: pinned, perf's writer and waiter threads can share a CPU
@@ -43,13 +58,19 @@ public final class EpollReference implements OutsideReference {
             context.run(SUITE, Duration.ofMinutes(2), command)
                     .ifPresent(out -> checks.addAll(context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse)));
         });
+        context.builtProgram(SUITE, "scan_loops").ifPresent(program ->
+                context.run(SUITE, Duration.ofMinutes(1), List.of(program.toString()))
+                        .ifPresent(out -> checks.addAll(context.read(SUITE, "scan_loops", out.stdout(), EpollReference::parseScanLoops))));
         if (perfBenchesRun) return checks;  // shown once, in the first round: they give no row
         perfBenchesRun = true;
         var perf = Commands.onPath("perf");
         if (perf.isEmpty()) {
-            context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench epoll output");
+            context.say(SUITE, "perf not found (Debian package linux-perf): no herd or perf bench epoll output");
             return checks;
         }
+        context.builtProgram(SUITE, "herd_wakeups").ifPresent(herd -> {
+            for (String style : HERD_STYLES) herdWakeups(context, perf.get().toString(), herd.toString(), style).ifPresent(checks::add);
+        });
         for (List<String> bench : PERF_BENCHES) {
             List<String> command = new ArrayList<>(List.of(perf.get().toString(), "bench"));
             command.addAll(bench);
@@ -67,5 +88,52 @@ public final class EpollReference implements OutsideReference {
                     "median of " + line.samples().size() + " rounds of " + line.setting("pairs") + " ADD+DEL pairs",
                     line.median(), line.samples()));
         }).toList();
+    }
+
+    /** scan_loops's lines, each against the benchmark and params it times. */
+    static List<Outside> parseScanLoops(String stdout) {
+        return ProgramOutput.parse(stdout).stream().map(line -> {
+            Spec spec = switch (line.name()) {
+                case "select" -> new Spec("select over " + line.setting("fds") + " eventfds, one ready, C loop",
+                        "io.contextlab.epoll.SelectScan.select", Map.of("fds", line.setting("fds")), CrossCheck.PRIMARY, line.unit(), CrossCheck.TOLERANCE);
+                case "poll" -> new Spec("poll over " + line.setting("n") + " eventfds, one ready, C loop",
+                        "io.contextlab.epoll.PollScan.poll", Map.of("n", line.setting("n")), CrossCheck.PRIMARY, line.unit(), CrossCheck.TOLERANCE);
+                case "epoll_wait_one_ready" -> new Spec("epoll_wait, one ready of " + line.setting("n") + ", C loop",
+                        "io.contextlab.epoll.PollScan.epollWait", Map.of("n", line.setting("n")), CrossCheck.PRIMARY, line.unit(), CrossCheck.TOLERANCE);
+                case "epoll_wait_lt" -> new Spec("epoll_wait harvest of " + line.setting("r") + " ready of 10000, level-triggered, C loop",
+                        "io.contextlab.epoll.EpollWaitLevel.levelTriggered",
+                        Map.of("r", line.setting("r"), "maxevents", "all", "registered", "10000"), CrossCheck.PRIMARY, line.unit(), CrossCheck.TOLERANCE);
+                default -> throw new IllegalArgumentException("scan_loops printed an unknown figure: " + line.name());
+            };
+            return new Outside(spec, new Reference("scan_loops", "median of " + line.samples().size() + " rounds of "
+                    + line.setting("calls") + " calls", line.median(), line.samples()));
+        }).toList();
+    }
+
+    /** The herd's waiter wake-ups per connection in one style: perf stat over HERD_CONNECTIONS connections and over none. */
+    private static Optional<Outside> herdWakeups(ReferenceContext context, String perf, String herd, String style) {
+        List<Long> counts = new ArrayList<>();
+        for (String n : List.of(HERD_CONNECTIONS, "0")) {
+            List<String> command = List.of(perf, "stat", "-a", "-x,", "-e", WAKEUP, "--filter", "comm == \"herd_waiter\"",
+                    herd, style, HERD_K, n);
+            Optional<Commands.Output> out = context.run(SUITE, Duration.ofSeconds(30), command);
+            OptionalLong count = out.map(o -> SwitchesReference.eventCount(o.stderr(), WAKEUP)).orElse(OptionalLong.empty());
+            if (count.isEmpty()) {
+                context.say(SUITE, "perf stat could not count " + WAKEUP + " (root or CAP_PERFMON, tracefs?): no herd row for " + style);
+                return Optional.empty();
+            }
+            counts.add(count.getAsLong());
+        }
+        return Optional.of(herdCheck(style, counts.get(0), counts.get(1)));
+    }
+
+    static Outside herdCheck(String style, long withConnections, long without) {
+        Spec spec = new Spec("herd wake-ups per connection, " + style + ", k=" + HERD_K + ", C program under perf stat",
+                "io.contextlab.epoll.ThunderingHerd.connectAndCount", Map.of("style", style, "k", HERD_K, "cpus", "all"),
+                "kernelWakeupsPerConnection", "wakeups/connection", CrossCheck.TOLERANCE);
+        double perConnection = (double) (withConnections - without) / Long.parseLong(HERD_CONNECTIONS);
+        return new Outside(spec, new Reference("perf stat -a -e " + WAKEUP + " --filter 'comm == \"herd_waiter\"' herd_wakeups "
+                + style + " " + HERD_K + " " + HERD_CONNECTIONS + " (and 0)",
+                "(" + withConnections + " - " + without + ") waiter wake-ups / " + HERD_CONNECTIONS + " connections", perConnection, List.of()));
     }
 }

@@ -30,12 +30,27 @@ import java.util.OptionalLong;
  * on the syscall tracepoint (a run with n round trips minus a run with none) against the
  * rtSigprocmaskPerSwitch metric. The time comes from a run without perf: an enabled syscall
  * tracepoint slows every syscall.
+ *
+ * <p>The other native rungs of NativeCoroutines, each written again stand-alone in switch_loops
+ * (switch_loops.c and its switch_loops.S; no code shared with the library): _setjmp/_longjmp,
+ * sigsetjmp/siglongjmp saving the mask, the assembly switch resuming by ret and by pop + jmp,
+ * and the switch-case generator; ns per one-way switch (a generator resume counts two, as in
+ * the benchmark), held to 10 %.
  */
 public final class SwitchesReference implements OutsideReference {
     static final String SUITE = "switches";
     static final int ROUNDS = 3;
     static final String ROUND_TRIPS = "100000";
     static final String EVENT = "syscalls:sys_enter_rt_sigprocmask";
+    static final String LOOP_ROUND_TRIPS = "100000";
+    private static final String NATIVE = "io.contextlab.switches.NativeCoroutines.";
+    /** switch_loops's name of each mechanism: its NativeCoroutines benchmark and its label. */
+    private static final Map<String, String[]> RUNGS = Map.of(
+            "setjmp", new String[] {"setjmpLongjmp", "_setjmp/_longjmp stand-alone C loop"},
+            "sigsetjmp_mask", new String[] {"sigsetjmpSavingMask", "sigsetjmp/siglongjmp saving the mask, stand-alone C loop"},
+            "asm_ret", new String[] {"asmSwitch", "assembly switch resuming by ret, stand-alone C loop"},
+            "asm_jmp", new String[] {"asmSwitchViaIndirectJmp", "assembly switch resuming by pop + jmp, stand-alone C loop"},
+            "generator", new String[] {"switchCaseGenerator", "switch-case generator, stand-alone C loop"});
     private static final String PING_PONG = "io.contextlab.switches.NativePingPong.pingPong";
     private static final String UCONTEXT = "io.contextlab.switches.NativeCoroutines.ucontextSwapcontext";
     private static final Duration PERF_TIMEOUT = Duration.ofSeconds(60);
@@ -52,6 +67,9 @@ public final class SwitchesReference implements OutsideReference {
                             text -> List.of(parseSwapcontext(text)))));
             perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
         });
+        context.builtProgram(SUITE, "switch_loops").ifPresent(loops ->
+                context.run(SUITE, Duration.ofMinutes(1), List.of(loops.toString(), LOOP_ROUND_TRIPS))
+                        .ifPresent(out -> outside.addAll(context.read(SUITE, "switch_loops", out.stdout(), SwitchesReference::parseSwitchLoops))));
         return outside;
     }
 
@@ -123,6 +141,17 @@ public final class SwitchesReference implements OutsideReference {
                 + " rounds of " + ROUND_TRIPS + " round trips, ns per one-way switch", line.median(), line.samples()));
     }
 
+    /** switch_loops's lines: ns per one-way switch of each mechanism, against its NativeCoroutines rung. */
+    static List<Outside> parseSwitchLoops(String stdout) {
+        return ProgramOutput.parse(stdout).stream().map(line -> {
+            String[] rung = RUNGS.get(line.name());
+            if (rung == null) throw new IllegalArgumentException("switch_loops printed an unknown mechanism: " + line.name());
+            Spec spec = new Spec(rung[1], NATIVE + rung[0], Map.of(), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
+            return new Outside(spec, new Reference("switch_loops " + LOOP_ROUND_TRIPS, "median of " + line.samples().size()
+                    + " rounds of " + line.setting("round_trips") + " round trips, ns per one-way switch", line.median(), line.samples()));
+        }).toList();
+    }
+
     /** perf stat's count of rt_sigprocmask calls per switch, from a run with ROUND_TRIPS and one with none. */
     private static Optional<Outside> sigprocmaskPerSwitch(ReferenceContext context, String perf, String loop) {
         Optional<Commands.Output> with = context.run(SUITE, Duration.ofMinutes(2), List.of(perf, "stat", "-x,", "-e", EVENT, loop, ROUND_TRIPS));
@@ -150,9 +179,14 @@ public final class SwitchesReference implements OutsideReference {
 
     /** The count of EVENT in perf stat -x, output ("count,unit,event,..."); empty when not counted. */
     static OptionalLong eventCount(String perfStat) {
+        return eventCount(perfStat, EVENT);
+    }
+
+    /** The count of {@code event} in perf stat -x, output; empty when not counted. */
+    static OptionalLong eventCount(String perfStat, String event) {
         for (String line : perfStat.split("\n")) {
             String[] f = line.split(",", -1);
-            if (f.length >= 3 && f[2].equals(EVENT)) {
+            if (f.length >= 3 && f[2].equals(event)) {
                 try {
                     return OptionalLong.of(Long.parseLong(f[0].strip()));
                 } catch (NumberFormatException e) {

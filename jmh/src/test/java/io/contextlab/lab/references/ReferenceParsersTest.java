@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReferenceParsersTest {
 
-    private static void allValid(String suite, List<Outside> outside) {
+    static void allValid(String suite, List<Outside> outside) {
         for (Outside o : outside) {
             List<CrossCheck.Pair> pairs = List.of(new CrossCheck.Pair(Pairs.REFERENCE_FIRST, null, o.reference().value(), null));
             CrossCheck c = CrossCheck.of(suite, o.spec(), o.reference(), o.spec().params(), 1, pairs);
@@ -105,7 +105,11 @@ class ReferenceParsersTest {
                 """, "spawn_costs 7");
         assertEquals(List.of("io.contextlab.stacks.SpawnCosts.pthreadCreateJoin", "io.contextlab.stacks.SpawnCosts.vforkWait",
                 "io.contextlab.stacks.SpawnCosts.posixSpawnWait"), rows.stream().map(o -> o.spec().benchmark()).toList());
-        assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == CrossCheck.TOLERANCE && o.spec().params().equals(Map.of("placement", "free"))));
+        assertTrue(rows.stream().allMatch(o -> o.spec().params().equals(Map.of("placement", "free"))));
+        assertEquals(0.10, rows.get(0).spec().tolerance());
+        assertNull(rows.get(1).spec().tolerance(), "vfork unpinned is the information row 'vfork from a JVM'");
+        assertTrue(rows.get(1).spec().check().startsWith("vfork from a JVM"));
+        assertEquals(0.10, rows.get(2).spec().tolerance());
         Outside fork = StacksReference.parseSpawnCosts("fork_wait count=100 ns/op: 5.0 4.0 6.0\n", "spawn_costs 7 fork").getFirst();
         assertNull(fork.spec().tolerance());
         assertEquals("io.contextlab.stacks.SpawnCosts.forkWait", fork.spec().benchmark());
