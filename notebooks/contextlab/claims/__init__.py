@@ -31,7 +31,7 @@ MODULES = (syscalls, switches, stacks, epoll, sched, uring, servers, st)
 CLAIMS_FORMAT = "contextlab.claims/1"
 # Benchmarks and metrics named by claims that i15java adds (absent from runs before issue 15).
 NEW_BENCHMARKS = set().union(*(getattr(m, "NEW_BENCHMARKS", set()) for m in MODULES))
-NEW_METRICS = {"cyclesPerOp", "localsPreservedPerYield", "gc.alloc.rate.norm"} | set().union(
+NEW_METRICS = {"tscHz", "localsPreservedPerYield", "allocatedBytesPerStep"} | set().union(
     *(getattr(m, "NEW_METRICS", set()) for m in MODULES))
 
 

@@ -14,13 +14,13 @@ WIRING.update({
     "pc_threads": "io.contextlab.switches.ProducerConsumer.platformThreads",
     # i15java (issue 15): a protothread local across a yield; the state a step keeps, allocated per step
     "protothread_locals": "io.contextlab.switches.ProtothreadLocals.yieldWithLocal",
-    "state_callback": "io.contextlab.switches.StateKeeping.callbackStep",
-    "state_continuation": "io.contextlab.switches.StateKeeping.continuationStep",
+    "state_callback": "io.contextlab.switches.Calls.continuationPassingStep",
+    "state_continuation": "io.contextlab.switches.ContinuationYield.runYield",
 })
 METRICS.update({"syscalls_per_switch": "syscallsPerSwitch", "locals_kept": "localsPreservedPerYield",
-                "alloc": "gc.alloc.rate.norm"})
+                "alloc": "allocatedBytesPerStep"})
 # Benchmarks named by claims that the 2026-11-22 run did not have (i15java adds them).
-NEW_BENCHMARKS = {WIRING["protothread_locals"], WIRING["state_callback"], WIRING["state_continuation"]}
+NEW_BENCHMARKS = {WIRING["protothread_locals"]}
 
 STACKFUL = ("asm_switch", "setjmp_switch", "ucontext_switch", "continuation_switch")
 
@@ -90,7 +90,7 @@ def protothread_locals(ev):
 @claim("callbacks-heap-coroutines-stack")
 def state_on_heap(ev):
     cb = ev.need_metric("state_callback", "alloc", "switches")
-    co = ev.need_metric("state_continuation", "alloc", "switches")
+    co = ev.need_metric("state_continuation", "alloc", "switches", depth=1)
     d = cb - co
-    return ev.verdict(d, "B/step", f"callback step {fmt_ci(cb, 'B')}, continuation step {fmt_ci(co, 'B')} "
-                      "allocated per step (JMH gc profiler)")
+    return ev.verdict(d, "B/step", f"CPS step {fmt_ci(cb, 'B')}, continuation run+yield (depth 1) {fmt_ci(co, 'B')} "
+                      "allocated per step (allocatedBytesPerStep: the thread's allocated bytes around the loop)")
