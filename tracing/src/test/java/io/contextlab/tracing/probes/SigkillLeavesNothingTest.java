@@ -1,5 +1,6 @@
 package io.contextlab.tracing.probes;
 
+import io.contextlab.platform.JvmFlags;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -58,8 +59,10 @@ class SigkillLeavesNothingTest {
         assumeTrue(bpftool("version") == 0, "no bpftool to ask the kernel");
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                AttachAndWait.class.getName()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JvmFlags.ALL);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AttachAndWait.class.getName()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String line;
         try (var reader = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
             line = reader.readLine();
