@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The one command line of ContextLab, `scripts/lab COMMAND` once a JDK is found and the jar built:
- * one class per command. The lab root comes from -Dcontextlab.root (set by scripts/lab), else
+ * one class per command. The lab root comes from CONTEXTLAB_ROOT (set by scripts/lab), else
  * from where this jar lies (jmh/target/benchmarks.jar); runs go to $LAB_RUNS_DIR, else
  * datasets/runs. Errors a user can cause end in one line, "lab: what (how to fix it)".
  */
@@ -66,9 +66,17 @@ public final class Lab implements Runnable {
         return SCRIPT + (arguments.length == 0 ? "" : " " + String.join(" ", arguments));
     }
 
-    /** The repository: -Dcontextlab.root, else two folders above the one holding this jar. */
+    /**
+     * The repository: CONTEXTLAB_ROOT (set by scripts/lab), else -Dcontextlab.root, else two
+     * folders above the one holding this jar. An environment variable, not a -D flag: JMH copies
+     * its host JVM's flags into every fork's recorded jvmArgs, and this machine's path does not
+     * belong in a run's data.
+     */
     public static Path root() {
-        String given = System.getProperty("contextlab.root");
+        String given = System.getenv("CONTEXTLAB_ROOT");
+        if (given == null || given.isBlank()) {
+            given = System.getProperty("contextlab.root");
+        }
         if (given != null && !given.isBlank()) {
             return Path.of(given).toAbsolutePath().normalize();
         }
