@@ -186,7 +186,9 @@ final class ServersReport {
 
     /**
      * 95 % percentile bootstrap interval of mean(a) / mean(b): 2,000 resamples, each side's
-     * values drawn with replacement, from a Random seeded with seed (reproducible).
+     * values drawn with replacement, from a Random seeded with seed (reproducible). An end that is
+     * not finite (a resample whose divisor is all zeros: a repetition that served nothing) is
+     * null, an unbounded end: JSON has no Infinity.
      */
     static List<Double> bootstrapRatio(List<Double> a, List<Double> b, long seed) {
         java.util.Random rnd = new java.util.Random(seed);
@@ -199,7 +201,11 @@ final class ServersReport {
             r[i] = (sa / a.size()) / (sb / b.size());
         }
         java.util.Arrays.sort(r);
-        return List.of(r[(int) (0.025 * n)], r[(int) (0.975 * n) - 1]);
+        return java.util.Arrays.asList(finiteOrNull(r[(int) (0.025 * n)]), finiteOrNull(r[(int) (0.975 * n) - 1]));
+    }
+
+    private static Double finiteOrNull(double x) {
+        return Double.isFinite(x) ? x : null;
     }
 
     /** Why a measured point did not serve its whole load, or null. */
@@ -228,13 +234,17 @@ final class ServersReport {
         printRatio(r, out);
     }
 
+    private static double endOrNaN(Double end) {
+        return end == null ? Double.NaN : end;
+    }
+
     private static void printRatio(Report r, PrintStream out) {
         Ratio q = r.ratioToNginx();
         if (q.ratio() != null) {
             out.printf("at %d connections the best Java model (%s) served %.0f req/s = %.2f x nginx (%.0f req/s),"
                             + " 95%% interval %.2f to %.2f over %d repetitions%n",
                     q.concurrency(), q.bestJavaModel(), q.bestJavaRequestsPerS(), q.ratio(), q.nginxRequestsPerS(),
-                    q.ci().get(0), q.ci().get(1), q.repetitions());
+                    endOrNaN(q.ci().get(0)), endOrNaN(q.ci().get(1)), q.repetitions());
             q.excluded().forEach((m, why) -> out.printf("  (%s not compared: %s)%n", m, why));
             if (q.reason() != null) out.printf("  (%s)%n", q.reason());
         } else {
@@ -242,7 +252,7 @@ final class ServersReport {
         }
         for (ThreadFork t : r.threadFork()) {
             out.printf("%s thread/fork at c=%d %s: %.1f x (%.1f to %.1f)%n", t.family(), t.concurrency(), t.connection(),
-                    t.ratio(), t.ci() == null ? Double.NaN : t.ci().get(0), t.ci() == null ? Double.NaN : t.ci().get(1));
+                    t.ratio(), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(0)), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(1)));
         }
         for (Memory m : r.memory()) {
             out.printf("%s: %s bytes per idle connection (%d of %d answered)%n", m.model(), m.bytesPerConnection(),
