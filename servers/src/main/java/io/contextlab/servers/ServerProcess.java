@@ -63,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
             }
             case PYTHON -> {
                 cmd.add(PYTHON);
-                cmd.add(pythonScript(workDir).toString());
+                cmd.add(pythonScript(pythonDir()).toString());
                 cmd.add("--mode=" + model.mode());
                 cmd.add("--port=" + port);
                 cmd.add("--idle-timeout-ms=" + idleMs);
@@ -78,6 +78,20 @@ final class ServerProcess implements AutoCloseable {
     static final String PYTHON = "/usr/bin/python3";
     static final String PYTHON_SCRIPT = "py_http_server.py";
 
+    private static Path pythonDir;
+
+    /**
+     * Where the Python models' program is unpacked: a temporary folder of this JVM, removed at
+     * exit — not the run's logs, since a run records the commit it ran, not a copy of the code.
+     */
+    static synchronized Path pythonDir() throws IOException {
+        if (pythonDir == null) {
+            pythonDir = java.nio.file.Files.createTempDirectory("contextlab-python");
+            pythonDir.toFile().deleteOnExit();   // registered first, so deleted after the file in it
+        }
+        return pythonDir;
+    }
+
     /** The Python models' program (a resource of servers.jar), copied into dir once. */
     static Path pythonScript(Path dir) throws IOException {
         Path target = dir.resolve(PYTHON_SCRIPT);
@@ -87,6 +101,7 @@ final class ServerProcess implements AutoCloseable {
                 if (in == null) throw new IOException(PYTHON_SCRIPT + " is not in servers.jar: rebuild (scripts/lab build)");
                 java.nio.file.Files.copy(in, target);
             }
+            target.toFile().deleteOnExit();
         }
         return target;
     }
