@@ -76,6 +76,8 @@ int context_sample(struct bpf_perf_event_data *ctx)
 		c->target_waiting_sum += waiting;
 		if (waiting > 0)
 			c->target_nonempty++;
+	} else if (task->pid != 0) {
+		c->other_samples++;
 	}
 	return 0;
 }

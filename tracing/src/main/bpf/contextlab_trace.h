@@ -50,6 +50,7 @@ struct context_cpu {
 	__u64 target_waiting_sum; /* sum of waiting over those */
 	__u64 target_nonempty;    /* those with waiting > 0: the target had company in the queue */
 	__u64 queued_max;         /* the largest rq nr_running a sample saw */
+	__u64 other_samples;      /* samples that found another process's task running (not the target, not idle) */
 };
 
 struct syscall_stat {

@@ -146,6 +146,24 @@ public final class Context extends Probe {
             return cpus.values().stream().mapToLong(ContextCpu::targetNonempty).sum();
         }
 
+        /** Share of one CPU's time that another process's task (kernel threads included) ran there (by samples). */
+        public double otherShare(int cpu) {
+            ContextCpu c = cpus.get(cpu);
+            double p = periods(c);
+            return p > 0 ? c.otherSamples() / p : Double.NaN;
+        }
+
+        /**
+         * Interference from outside the target: the largest share of time other processes ran on
+         * a CPU where the target itself ran at least {@code mainCpuShare} of the time (its own
+         * threads, the JIT's and GC's included, do not count: they are part of what is measured).
+         * 0 when the target was seen on no such CPU.
+         */
+        public double othersOnTargetCpus(double mainCpuShare) {
+            return cpus.keySet().stream().filter(cpu -> targetShare(cpu) >= mainCpuShare)
+                    .mapToDouble(this::otherShare).max().orElse(0);
+        }
+
         /** The CPUs a target thread was seen running on. */
         public List<Integer> targetCpus() {
             return cpus.entrySet().stream().filter(e -> e.getValue().targetSamples() > 0).map(Map.Entry::getKey).toList();

@@ -38,12 +38,13 @@ public final class ProbeStructs {
 
     /** struct context_cpu: one CPU's slot of context.bpf.c's per-CPU array. */
     public record ContextCpu(long voluntary, long involuntary, long migrations, long samples, long waitingSum,
-                             long queuedSum, long targetSamples, long targetWaitingSum, long targetNonempty, long queuedMax) {
-        public static final int SIZE = 10 * 8;
+                             long queuedSum, long targetSamples, long targetWaitingSum, long targetNonempty, long queuedMax,
+                             long otherSamples) {
+        public static final int SIZE = 11 * 8;
 
         public static ContextCpu decode(ByteBuffer b) {
-            long[] v = longs(b, 10);
-            return new ContextCpu(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+            long[] v = longs(b, 11);
+            return new ContextCpu(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
         }
     }
 

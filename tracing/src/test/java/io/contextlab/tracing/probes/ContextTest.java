@@ -95,6 +95,38 @@ class ContextTest {
     }
 
     /**
+     * Another process spinning on the CPU the target spins on counts as interference
+     * (othersOnTargetCpus); the target's own threads do not.
+     */
+    @Test
+    void anotherProcessOnTheTargetsCpuIsInterference() throws Exception {
+        try (var context = new Context(PID)) {
+            context.clear();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread spinner = Thread.ofPlatform().start(() -> {
+                Affinity.pinCurrentThread(0);
+                while (!stop.get()) Thread.onSpinWait();
+            });
+            Process other = new ProcessBuilder("taskset", "-c", "0", "sh", "-c", "while :; do :; done").start();
+            try {
+                Thread.sleep(100);
+                context.attach();
+                Thread.sleep(500);
+                context.detach();
+                context.markDetached();
+            } finally {
+                other.destroyForcibly().waitFor();
+                stop.set(true);
+                spinner.join();
+            }
+            var r = context.read();
+            // Two runnable tasks share CPU 0 fairly: the other process gets a large part of it.
+            assertTrue(r.otherShare(0) >= 0.2, "other processes' share of CPU 0: " + r.otherShare(0));
+            assertTrue(r.othersOnTargetCpus(0.25) >= 0.2, "interference on the target's CPUs: " + r.othersOnTargetCpus(0.25));
+        }
+    }
+
+    /**
      * A CPU that idled the whole window (judged by /proc/stat, since other processes share the
      * machine) has a time-weighted run-queue length of about 0, however few samples it took.
      */
