@@ -1,8 +1,9 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
-import jnr.ffi.byref.NativeLongByReference;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,20 +15,34 @@ import java.util.List;
  * programs included (close those first: {@link #close()} does not know them).
  */
 public final class BpfObject implements AutoCloseable {
-    private Pointer obj;
+    private MemorySegment obj;
     private final Path path;
     private boolean loaded;
+    private byte[] readOnlyData;
 
-    private BpfObject(Pointer obj, Path path) {
+    private BpfObject(MemorySegment obj, Path path) {
         this.obj = obj;
         this.path = path;
     }
 
     public static BpfObject open(Path path) {
         if (!Files.isReadable(path)) throw new BpfException("no BPF object at " + path, 2);
-        Pointer obj = Libbpf.api().bpf_object__open_file(path.toString(), null);
-        if (obj == null) throw BpfException.of("opening " + path, Libbpf.lastErrno());
-        return new BpfObject(obj, path);
+        return new BpfObject(openHandle(path), path);
+    }
+
+    private static MemorySegment openHandle(Path path) {
+        Libbpf.require();
+        Libbpf.setUpPrint();
+        MemorySegment obj;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libbpf.captureState(arena);
+            obj = (MemorySegment) Libbpf.OPEN_FILE.h().invokeExact(state, arena.allocateFrom(path.toString()), MemorySegment.NULL);
+            Libbpf.saveErrno(state);
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
+        if (Libbpf.isNull(obj)) throw BpfException.of("opening " + path, Libbpf.lastErrno());
+        return obj;
     }
 
     /**
@@ -36,21 +51,36 @@ public final class BpfObject implements AutoCloseable {
      */
     public void setReadOnlyData(byte[] data) {
         if (loaded) throw new IllegalStateException(".rodata is frozen once " + path.getFileName() + " is loaded");
-        Pointer map = Libbpf.api().bpf_object__find_map_by_name(handle(), ".rodata");
-        if (map == null) throw new BpfException(path.getFileName() + " has no .rodata (no const volatile globals)", 2);
-        var size = new NativeLongByReference();
-        Pointer area = Libbpf.api().bpf_map__initial_value(map, size);
-        if (area == null || size.longValue() < data.length) {
-            throw new BpfException(path.getFileName() + ": .rodata holds " + size.longValue() + " bytes, not " + data.length, 22);
+        writeReadOnlyData(handle(), data);
+        readOnlyData = data.clone();
+    }
+
+    private void writeReadOnlyData(MemorySegment obj, byte[] data) {
+        MemorySegment map = findMap(obj, ".rodata");
+        if (Libbpf.isNull(map)) throw new BpfException(path.getFileName() + " has no .rodata (no const volatile globals)", 2);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(JAVA_LONG);
+            MemorySegment area = (MemorySegment) Libbpf.MAP_INITIAL_VALUE.h().invokeExact(map, size);
+            long bytes = size.get(JAVA_LONG, 0);
+            if (Libbpf.isNull(area) || bytes < data.length) {
+                throw new BpfException(path.getFileName() + ": .rodata holds " + bytes + " bytes, not " + data.length, 22);
+            }
+            MemorySegment.copy(data, 0, area.reinterpret(bytes), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
         }
-        area.put(0, data, 0, data.length);
     }
 
     public void load() {
         Libbpf.clearLog();
-        int rc = Libbpf.api().bpf_object__load(handle());
+        int rc;
+        try {
+            rc = (int) Libbpf.OBJECT_LOAD.h().invokeExact(handle());
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
         if (rc < 0) {
-            List<String> log = Libbpf.recentLog();
+            List<String> log = Libbpf.printHooked() ? Libbpf.recentLog() : logOfSecondLoad();
             String tail = log.isEmpty() ? "" : "; libbpf said: " + String.join(" | ", log.subList(Math.max(0, log.size() - 4), log.size()));
             var cause = BpfException.of("loading " + path.getFileName(), rc);
             throw new BpfException(cause.getMessage() + tail, cause.errno());
@@ -58,29 +88,63 @@ public final class BpfObject implements AutoCloseable {
         loaded = true;
     }
 
+    /** libbpf's words on a failed load, heard by loading a second copy with the print hook installed. */
+    private List<String> logOfSecondLoad() {
+        MemorySegment second = null;
+        try {
+            Libbpf.hookPrint();
+            Libbpf.clearLog();
+            second = openHandle(path);
+            if (readOnlyData != null) writeReadOnlyData(second, readOnlyData);
+            int rc = (int) Libbpf.OBJECT_LOAD.h().invokeExact(second);
+            return Libbpf.recentLog();
+        } catch (Throwable t) {
+            return Libbpf.recentLog();
+        } finally {
+            if (second != null) closeHandle(second);
+        }
+    }
+
     public BpfProgram program(String name) {
-        Pointer prog = Libbpf.api().bpf_object__find_program_by_name(handle(), name);
-        if (prog == null) throw new BpfException(path.getFileName() + " has no program " + name, 2);
+        MemorySegment prog;
+        try (Arena arena = Arena.ofConfined()) {
+            prog = (MemorySegment) Libbpf.FIND_PROGRAM.h().invokeExact(handle(), arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
+        if (Libbpf.isNull(prog)) throw new BpfException(path.getFileName() + " has no program " + name, 2);
         return new BpfProgram(prog);
     }
 
     public List<BpfProgram> programs() {
         List<BpfProgram> all = new ArrayList<>();
-        Pointer prog = null;
-        while ((prog = Libbpf.api().bpf_object__next_program(handle(), prog)) != null) {
-            all.add(new BpfProgram(prog));
+        MemorySegment prog = MemorySegment.NULL;
+        try {
+            while (!Libbpf.isNull(prog = (MemorySegment) Libbpf.NEXT_PROGRAM.h().invokeExact(handle(), prog))) {
+                all.add(new BpfProgram(prog));
+            }
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
         }
         return all;
     }
 
     public BpfMap map(String name) {
         if (!loaded) throw new IllegalStateException("load " + path.getFileName() + " before reading its maps");
-        Pointer map = Libbpf.api().bpf_object__find_map_by_name(handle(), name);
-        if (map == null) throw new BpfException(path.getFileName() + " has no map " + name, 2);
+        MemorySegment map = findMap(handle(), name);
+        if (Libbpf.isNull(map)) throw new BpfException(path.getFileName() + " has no map " + name, 2);
         return new BpfMap(map);
     }
 
-    private Pointer handle() {
+    private static MemorySegment findMap(MemorySegment obj, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (MemorySegment) Libbpf.FIND_MAP.h().invokeExact(obj, arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
+    }
+
+    private MemorySegment handle() {
         if (obj == null) throw new IllegalStateException(path.getFileName() + " is closed");
         return obj;
     }
@@ -88,8 +152,17 @@ public final class BpfObject implements AutoCloseable {
     @Override
     public void close() {
         if (obj != null) {
-            Libbpf.api().bpf_object__close(obj);
+            MemorySegment o = obj;
             obj = null;
+            closeHandle(o);
+        }
+    }
+
+    private static void closeHandle(MemorySegment obj) {
+        try {
+            Libbpf.OBJECT_CLOSE.h().invokeExact(obj);
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
         }
     }
 }

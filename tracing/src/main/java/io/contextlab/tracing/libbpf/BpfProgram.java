@@ -1,15 +1,23 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /** One program of a loaded {@link BpfObject}; owned by it (no close of its own). */
 public final class BpfProgram {
-    private final Pointer prog;
+    private final MemorySegment prog;
     private final String name;
 
-    BpfProgram(Pointer prog) {
+    BpfProgram(MemorySegment prog) {
         this.prog = prog;
-        this.name = Libbpf.api().bpf_program__name(prog);
+        try {
+            this.name = Libbpf.string((MemorySegment) Libbpf.PROGRAM_NAME.h().invokeExact(prog));
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
     }
 
     public String name() {
@@ -17,7 +25,11 @@ public final class BpfProgram {
     }
 
     public int fd() {
-        return Libbpf.api().bpf_program__fd(prog);
+        try {
+            return (int) Libbpf.PROGRAM_FD.h().invokeExact(prog);
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
     }
 
     /** struct bpf_prog_info (uapi linux/bpf.h): run_time_ns at 192, run_cnt at 200. */
@@ -32,27 +44,48 @@ public final class BpfProgram {
 
     /** bpf_obj_get_info_by_fd: the program's run_time_ns and run_cnt now. */
     public RunStats runStats() {
-        var memory = Libbpf.runtime().getMemoryManager();
-        Pointer info = memory.allocateDirect(INFO_SIZE, true);
-        Pointer len = memory.allocateDirect(4, true);
-        len.putInt(0, INFO_SIZE);
-        int rc = Libbpf.api().bpf_obj_get_info_by_fd(fd(), info, len);
-        if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
-        return new RunStats(info.getLong(RUN_TIME_NS), info.getLong(RUN_CNT));
+        int fd = fd();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);   // zeroed
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, INFO_SIZE);
+            int rc;
+            try {
+                rc = (int) Libbpf.OBJ_GET_INFO_BY_FD.h().invokeExact(fd, info, len);
+            } catch (Throwable t) {
+                throw Libbpf.rethrow(t);
+            }
+            if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
+            return new RunStats(info.get(JAVA_LONG, RUN_TIME_NS), info.get(JAVA_LONG, RUN_CNT));
+        }
     }
 
     /** Attaches as its SEC() says (tp_btf/..., raw_tp/..., tp/...). */
     public BpfLink attach() {
-        return link(Libbpf.api().bpf_program__attach(prog), "attach");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libbpf.captureState(arena);
+            MemorySegment link = (MemorySegment) Libbpf.PROGRAM_ATTACH.h().invokeExact(state, prog);
+            Libbpf.saveErrno(state);
+            return link(link, "attach");
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
     }
 
     /** Attaches a SEC("perf_event") program to an open perf event; the link then owns that fd. */
     public BpfLink attachPerfEvent(int perfEventFd) {
-        return link(Libbpf.api().bpf_program__attach_perf_event(prog, perfEventFd), "attach to perf event");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libbpf.captureState(arena);
+            MemorySegment link = (MemorySegment) Libbpf.PROGRAM_ATTACH_PERF_EVENT.h().invokeExact(state, prog, perfEventFd);
+            Libbpf.saveErrno(state);
+            return link(link, "attach to perf event");
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
     }
 
-    private BpfLink link(Pointer link, String what) {
-        if (link == null) {
+    private BpfLink link(MemorySegment link, String what) {
+        if (Libbpf.isNull(link)) {
             throw BpfException.of(name + ": " + what, Libbpf.lastErrno());
         }
         return new BpfLink(link);

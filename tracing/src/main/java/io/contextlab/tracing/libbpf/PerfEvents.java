@@ -1,7 +1,16 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.contextlab.platform.libc.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +30,13 @@ public final class PerfEvents {
     private static final int ATTR_SIZE = 128;         // PERF_ATTR_SIZE_VER7; the kernel accepts older sizes
     private static final long FLAG_FREQ = 1L << 10;   // sample_freq, not sample_period
     private static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
+
+    /** long syscall(long number, ...): variadic from the second argument; errno captured. Made on first use. */
+    private static final class Sys {
+        static final MethodHandle SYSCALL = Libc.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
 
     private PerfEvents() {}
 
@@ -56,19 +72,27 @@ public final class PerfEvents {
     }
 
     private static int open(int cpu, long periodOrFrequency, long flags) {
-        Pointer attr = Libbpf.runtime().getMemoryManager().allocateDirect(ATTR_SIZE, true);
-        attr.putInt(0, PERF_TYPE_SOFTWARE);
-        attr.putInt(4, ATTR_SIZE);
-        attr.putLong(8, PERF_COUNT_SW_CPU_CLOCK);
-        attr.putLong(16, periodOrFrequency);
-        attr.putLong(40, flags);
-        long fd = Libbpf.libc().syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        Libbpf.require();
+        long fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);   // zeroed
+            attr.set(JAVA_INT, 0, PERF_TYPE_SOFTWARE);
+            attr.set(JAVA_INT, 4, ATTR_SIZE);
+            attr.set(JAVA_LONG, 8, PERF_COUNT_SW_CPU_CLOCK);
+            attr.set(JAVA_LONG, 16, periodOrFrequency);
+            attr.set(JAVA_LONG, 40, flags);
+            MemorySegment state = Libbpf.captureState(arena);
+            fd = (long) Sys.SYSCALL.invokeExact(state, SYS_PERF_EVENT_OPEN, attr, -1L, (long) cpu, -1L, PERF_FLAG_FD_CLOEXEC);
+            Libbpf.saveErrno(state);
+        } catch (Throwable t) {
+            throw Libbpf.rethrow(t);
+        }
         if (fd < 0) throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", Libbpf.lastErrno());
         return (int) fd;
     }
 
     public static void close(int fd) {
-        Libbpf.libc().close(fd);
+        Libbpf.closeFd(fd);
     }
 
     /** /sys/devices/system/cpu/online, e.g. "0-1" or "0,2-3". */
