@@ -11,11 +11,7 @@ public final class BpfLink implements AutoCloseable {
     }
 
     public int fd() {
-        try {
-            return (int) Libbpf.LINK_FD.h().invokeExact(link);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        return (int) Libbpf.LINK_FD.call(link.address());
     }
 
     @Override
@@ -23,11 +19,7 @@ public final class BpfLink implements AutoCloseable {
         if (link != null) {
             MemorySegment l = link;
             link = null;
-            try {
-                int rc = (int) Libbpf.LINK_DESTROY.h().invokeExact(l);
-            } catch (Throwable t) {
-                throw Libbpf.rethrow(t);
-            }
+            Libbpf.LINK_DESTROY.call(l.address());
         }
     }
 }

@@ -27,16 +27,13 @@ public final class BpfMap {
     private final int cpus;
 
     BpfMap(MemorySegment map) {
-        try {
-            this.name = Libbpf.string((MemorySegment) Libbpf.MAP_NAME.h().invokeExact(map));
-            this.fd = (int) Libbpf.MAP_FD.h().invokeExact(map);
-            this.type = (int) Libbpf.MAP_TYPE.h().invokeExact(map);
-            this.keySize = (int) Libbpf.MAP_KEY_SIZE.h().invokeExact(map);
-            this.valueSize = (int) Libbpf.MAP_VALUE_SIZE.h().invokeExact(map);
-            this.maxEntries = (int) Libbpf.MAP_MAX_ENTRIES.h().invokeExact(map);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        long m = map.address();
+        this.name = Libbpf.string(Libbpf.MAP_NAME.call(m));
+        this.fd = (int) Libbpf.MAP_FD.call(m);
+        this.type = (int) Libbpf.MAP_TYPE.call(m);
+        this.keySize = (int) Libbpf.MAP_KEY_SIZE.call(m);
+        this.valueSize = (int) Libbpf.MAP_VALUE_SIZE.call(m);
+        this.maxEntries = (int) Libbpf.MAP_MAX_ENTRIES.call(m);
         this.cpus = isPerCpu() ? Libbpf.possibleCpus() : 1;
         if (fd < 0) throw new BpfException("map " + name + " has no fd: load its object first", 0);
     }
@@ -69,14 +66,12 @@ public final class BpfMap {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = copy(arena, key);
             MemorySegment v = allocate(arena, lookupSize());
-            int rc = (int) Libbpf.MAP_LOOKUP_ELEM.h().invokeExact(fd, k, v);
+            int rc = (int) Libbpf.MAP_LOOKUP_ELEM.call(fd, k.address(), v.address());
             if (rc == -ENOENT) return null;
             if (rc < 0) throw BpfException.of("lookup in map " + name, rc);
             byte[] out = new byte[lookupSize()];
             MemorySegment.copy(v, JAVA_BYTE, 0, out, 0, out.length);
             return out;
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
         }
     }
 
@@ -103,10 +98,8 @@ public final class BpfMap {
             throw new IllegalArgumentException(name + ": value of " + value.length + " bytes, map wants " + lookupSize());
         }
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) Libbpf.MAP_UPDATE_ELEM.h().invokeExact(fd, copy(arena, key), copy(arena, value), 0L);
+            int rc = (int) Libbpf.MAP_UPDATE_ELEM.call(fd, copy(arena, key).address(), copy(arena, value).address(), 0L);
             if (rc < 0) throw BpfException.of("update in map " + name, rc);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
         }
     }
 
@@ -114,12 +107,10 @@ public final class BpfMap {
     public boolean delete(byte[] key) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) Libbpf.MAP_DELETE_ELEM.h().invokeExact(fd, copy(arena, key));
+            int rc = (int) Libbpf.MAP_DELETE_ELEM.call(fd, copy(arena, key).address());
             if (rc == -ENOENT) return false;
             if (rc < 0) throw BpfException.of("delete in map " + name, rc);
             return true;
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
         }
     }
 
@@ -131,7 +122,7 @@ public final class BpfMap {
             MemorySegment next = allocate(arena, keySize);
             MemorySegment last = allocate(arena, keySize);
             while (true) {
-                int rc = (int) Libbpf.MAP_GET_NEXT_KEY.h().invokeExact(fd, prev, next);
+                int rc = (int) Libbpf.MAP_GET_NEXT_KEY.call(fd, prev.address(), next.address());
                 if (rc == -ENOENT) break;
                 if (rc < 0) throw BpfException.of("iterating map " + name, rc);
                 byte[] key = new byte[keySize];
@@ -142,8 +133,6 @@ public final class BpfMap {
                 if (keys.size() > maxEntries) break;
             }
             return keys;
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
         }
     }
 

@@ -35,11 +35,7 @@ public final class BpfObject implements AutoCloseable {
         Libbpf.setUpPrint();
         MemorySegment obj;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libbpf.captureState(arena);
-            obj = (MemorySegment) Libbpf.OPEN_FILE.h().invokeExact(state, arena.allocateFrom(path.toString()), MemorySegment.NULL);
-            Libbpf.saveErrno(state);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
+            obj = Libbpf.ptr(Libbpf.OPEN_FILE.callE(arena.allocateFrom(path.toString()).address(), 0));
         }
         if (Libbpf.isNull(obj)) throw BpfException.of("opening " + path, Libbpf.lastErrno());
         return obj;
@@ -60,25 +56,18 @@ public final class BpfObject implements AutoCloseable {
         if (Libbpf.isNull(map)) throw new BpfException(path.getFileName() + " has no .rodata (no const volatile globals)", 2);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(JAVA_LONG);
-            MemorySegment area = (MemorySegment) Libbpf.MAP_INITIAL_VALUE.h().invokeExact(map, size);
+            MemorySegment area = Libbpf.ptr(Libbpf.MAP_INITIAL_VALUE.call(map.address(), size.address()));
             long bytes = size.get(JAVA_LONG, 0);
             if (Libbpf.isNull(area) || bytes < data.length) {
                 throw new BpfException(path.getFileName() + ": .rodata holds " + bytes + " bytes, not " + data.length, 22);
             }
             MemorySegment.copy(data, 0, area.reinterpret(bytes), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
         }
     }
 
     public void load() {
         Libbpf.clearLog();
-        int rc;
-        try {
-            rc = (int) Libbpf.OBJECT_LOAD.h().invokeExact(handle());
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        int rc = (int) Libbpf.OBJECT_LOAD.call(handle().address());
         if (rc < 0) {
             List<String> log = Libbpf.printHooked() ? Libbpf.recentLog() : logOfSecondLoad();
             String tail = log.isEmpty() ? "" : "; libbpf said: " + String.join(" | ", log.subList(Math.max(0, log.size() - 4), log.size()));
@@ -96,9 +85,9 @@ public final class BpfObject implements AutoCloseable {
             Libbpf.clearLog();
             second = openHandle(path);
             if (readOnlyData != null) writeReadOnlyData(second, readOnlyData);
-            int rc = (int) Libbpf.OBJECT_LOAD.h().invokeExact(second);
+            Libbpf.OBJECT_LOAD.call(second.address());
             return Libbpf.recentLog();
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
             return Libbpf.recentLog();
         } finally {
             if (second != null) closeHandle(second);
@@ -108,9 +97,7 @@ public final class BpfObject implements AutoCloseable {
     public BpfProgram program(String name) {
         MemorySegment prog;
         try (Arena arena = Arena.ofConfined()) {
-            prog = (MemorySegment) Libbpf.FIND_PROGRAM.h().invokeExact(handle(), arena.allocateFrom(name));
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
+            prog = Libbpf.ptr(Libbpf.FIND_PROGRAM.call(handle().address(), arena.allocateFrom(name).address()));
         }
         if (Libbpf.isNull(prog)) throw new BpfException(path.getFileName() + " has no program " + name, 2);
         return new BpfProgram(prog);
@@ -118,13 +105,9 @@ public final class BpfObject implements AutoCloseable {
 
     public List<BpfProgram> programs() {
         List<BpfProgram> all = new ArrayList<>();
-        MemorySegment prog = MemorySegment.NULL;
-        try {
-            while (!Libbpf.isNull(prog = (MemorySegment) Libbpf.NEXT_PROGRAM.h().invokeExact(handle(), prog))) {
-                all.add(new BpfProgram(prog));
-            }
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
+        long prog = 0;
+        while ((prog = Libbpf.NEXT_PROGRAM.call(handle().address(), prog)) != 0) {
+            all.add(new BpfProgram(Libbpf.ptr(prog)));
         }
         return all;
     }
@@ -138,9 +121,7 @@ public final class BpfObject implements AutoCloseable {
 
     private static MemorySegment findMap(MemorySegment obj, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (MemorySegment) Libbpf.FIND_MAP.h().invokeExact(obj, arena.allocateFrom(name));
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
+            return Libbpf.ptr(Libbpf.FIND_MAP.call(obj.address(), arena.allocateFrom(name).address()));
         }
     }
 
@@ -159,10 +140,6 @@ public final class BpfObject implements AutoCloseable {
     }
 
     private static void closeHandle(MemorySegment obj) {
-        try {
-            Libbpf.OBJECT_CLOSE.h().invokeExact(obj);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        Libbpf.OBJECT_CLOSE.call(obj.address());
     }
 }

@@ -13,11 +13,7 @@ public final class BpfProgram {
 
     BpfProgram(MemorySegment prog) {
         this.prog = prog;
-        try {
-            this.name = Libbpf.string((MemorySegment) Libbpf.PROGRAM_NAME.h().invokeExact(prog));
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        this.name = Libbpf.string(Libbpf.PROGRAM_NAME.call(prog.address()));
     }
 
     public String name() {
@@ -25,11 +21,7 @@ public final class BpfProgram {
     }
 
     public int fd() {
-        try {
-            return (int) Libbpf.PROGRAM_FD.h().invokeExact(prog);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        return (int) Libbpf.PROGRAM_FD.call(prog.address());
     }
 
     /** struct bpf_prog_info (uapi linux/bpf.h): run_time_ns at 192, run_cnt at 200. */
@@ -49,12 +41,7 @@ public final class BpfProgram {
             MemorySegment info = arena.allocate(INFO_SIZE, 8);   // zeroed
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, INFO_SIZE);
-            int rc;
-            try {
-                rc = (int) Libbpf.OBJ_GET_INFO_BY_FD.h().invokeExact(fd, info, len);
-            } catch (Throwable t) {
-                throw Libbpf.rethrow(t);
-            }
+            int rc = (int) Libbpf.OBJ_GET_INFO_BY_FD.call(fd, info.address(), len.address());
             if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
             return new RunStats(info.get(JAVA_LONG, RUN_TIME_NS), info.get(JAVA_LONG, RUN_CNT));
         }
@@ -62,32 +49,18 @@ public final class BpfProgram {
 
     /** Attaches as its SEC() says (tp_btf/..., raw_tp/..., tp/...). */
     public BpfLink attach() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libbpf.captureState(arena);
-            MemorySegment link = (MemorySegment) Libbpf.PROGRAM_ATTACH.h().invokeExact(state, prog);
-            Libbpf.saveErrno(state);
-            return link(link, "attach");
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        return link(Libbpf.PROGRAM_ATTACH.callE(prog.address(), 0), "attach");
     }
 
     /** Attaches a SEC("perf_event") program to an open perf event; the link then owns that fd. */
     public BpfLink attachPerfEvent(int perfEventFd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libbpf.captureState(arena);
-            MemorySegment link = (MemorySegment) Libbpf.PROGRAM_ATTACH_PERF_EVENT.h().invokeExact(state, prog, perfEventFd);
-            Libbpf.saveErrno(state);
-            return link(link, "attach to perf event");
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
-        }
+        return link(Libbpf.PROGRAM_ATTACH_PERF_EVENT.callE(prog.address(), perfEventFd), "attach to perf event");
     }
 
-    private BpfLink link(MemorySegment link, String what) {
-        if (Libbpf.isNull(link)) {
+    private BpfLink link(long link, String what) {
+        if (link == 0) {
             throw BpfException.of(name + ": " + what, Libbpf.lastErrno());
         }
-        return new BpfLink(link);
+        return new BpfLink(Libbpf.ptr(link));
     }
 }

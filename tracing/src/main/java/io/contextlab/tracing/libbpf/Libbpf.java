@@ -40,43 +40,45 @@ public final class Libbpf {
     /** errno of the last call made through an errno-capturing function, per thread. */
     private static final ThreadLocal<int[]> LAST_ERRNO = ThreadLocal.withInitial(() -> new int[1]);
 
-    // Functions, named as in libbpf.h / bpf.h; "E" marks those whose errno is captured.
-    static final Fn OPEN_FILE = Fn.e("bpf_object__open_file", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    static final Fn OBJECT_LOAD = Fn.of("bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn OBJECT_CLOSE = Fn.of("bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
-    static final Fn FIND_PROGRAM = Fn.of("bpf_object__find_program_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    static final Fn FIND_MAP = Fn.of("bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    static final Fn NEXT_PROGRAM = Fn.of("bpf_object__next_program", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-
-    static final Fn PROGRAM_NAME = Fn.of("bpf_program__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    static final Fn PROGRAM_FD = Fn.of("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn PROGRAM_ATTACH = Fn.e("bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    static final Fn PROGRAM_ATTACH_PERF_EVENT = Fn.e("bpf_program__attach_perf_event", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-
-    static final Fn LINK_FD = Fn.of("bpf_link__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn LINK_DESTROY = Fn.of("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-
-    static final Fn MAP_NAME = Fn.of("bpf_map__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    static final Fn MAP_FD = Fn.of("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn MAP_TYPE = Fn.of("bpf_map__type", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn MAP_KEY_SIZE = Fn.of("bpf_map__key_size", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn MAP_VALUE_SIZE = Fn.of("bpf_map__value_size", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn MAP_MAX_ENTRIES = Fn.of("bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final Fn MAP_INITIAL_VALUE = Fn.of("bpf_map__initial_value", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-
-    static final Fn MAP_LOOKUP_ELEM = Fn.of("bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    static final Fn MAP_UPDATE_ELEM = Fn.of("bpf_map_update_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    static final Fn MAP_DELETE_ELEM = Fn.of("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    static final Fn MAP_GET_NEXT_KEY = Fn.of("bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-
-    static final Fn OBJ_GET_INFO_BY_FD = Fn.of("bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    static final Fn ENABLE_STATS = Fn.of("bpf_enable_stats", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-    static final Fn STRERROR = Fn.of("libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final Fn NUM_POSSIBLE_CPUS = Fn.of("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));
-    static final Fn MAJOR_VERSION = Fn.of("libbpf_major_version", FunctionDescriptor.of(JAVA_INT));
-    static final Fn MINOR_VERSION = Fn.of("libbpf_minor_version", FunctionDescriptor.of(JAVA_INT));
-    static final Fn SET_PRINT = Fn.of("libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    /*
+     * Every function is bound with one of two descriptors: (long, long, long, long) -> long, and
+     * (long × 6) -> long with errno captured. On x86-64 SysV (the only target: TracingSupport
+     * checks) an int, a pointer or a size_t argument travels in the same 64-bit register as a
+     * long, a callee ignores the registers past its own arguments, and an int result is the low
+     * half of rax (hence the (int) casts). The linker caches its work by descriptor, so two
+     * descriptors cost two specializations per JVM, where one typed descriptor per signature cost
+     * a class spin each in every JMH fork. Only the print hook's upcall and vsnprintf are typed.
+     */
+    static final Fn OPEN_FILE = Fn.e("bpf_object__open_file");
+    static final Fn OBJECT_LOAD = Fn.of("bpf_object__load");
+    static final Fn OBJECT_CLOSE = Fn.of("bpf_object__close");
+    static final Fn FIND_PROGRAM = Fn.of("bpf_object__find_program_by_name");
+    static final Fn FIND_MAP = Fn.of("bpf_object__find_map_by_name");
+    static final Fn NEXT_PROGRAM = Fn.of("bpf_object__next_program");
+    static final Fn PROGRAM_NAME = Fn.of("bpf_program__name");
+    static final Fn PROGRAM_FD = Fn.of("bpf_program__fd");
+    static final Fn PROGRAM_ATTACH = Fn.e("bpf_program__attach");
+    static final Fn PROGRAM_ATTACH_PERF_EVENT = Fn.e("bpf_program__attach_perf_event");
+    static final Fn LINK_FD = Fn.of("bpf_link__fd");
+    static final Fn LINK_DESTROY = Fn.of("bpf_link__destroy");
+    static final Fn MAP_NAME = Fn.of("bpf_map__name");
+    static final Fn MAP_FD = Fn.of("bpf_map__fd");
+    static final Fn MAP_TYPE = Fn.of("bpf_map__type");
+    static final Fn MAP_KEY_SIZE = Fn.of("bpf_map__key_size");
+    static final Fn MAP_VALUE_SIZE = Fn.of("bpf_map__value_size");
+    static final Fn MAP_MAX_ENTRIES = Fn.of("bpf_map__max_entries");
+    static final Fn MAP_INITIAL_VALUE = Fn.of("bpf_map__initial_value");
+    static final Fn MAP_LOOKUP_ELEM = Fn.of("bpf_map_lookup_elem");
+    static final Fn MAP_UPDATE_ELEM = Fn.of("bpf_map_update_elem");
+    static final Fn MAP_DELETE_ELEM = Fn.of("bpf_map_delete_elem");
+    static final Fn MAP_GET_NEXT_KEY = Fn.of("bpf_map_get_next_key");
+    static final Fn OBJ_GET_INFO_BY_FD = Fn.of("bpf_obj_get_info_by_fd");
+    static final Fn ENABLE_STATS = Fn.of("bpf_enable_stats");
+    static final Fn STRERROR = Fn.of("libbpf_strerror");
+    static final Fn NUM_POSSIBLE_CPUS = Fn.of("libbpf_num_possible_cpus");
+    static final Fn MAJOR_VERSION = Fn.of("libbpf_major_version");
+    static final Fn MINOR_VERSION = Fn.of("libbpf_minor_version");
+    static final Fn SET_PRINT = Fn.of("libbpf_set_print");
 
     private static final List<Fn> ALL = List.of(OPEN_FILE, OBJECT_LOAD, OBJECT_CLOSE, FIND_PROGRAM, FIND_MAP, NEXT_PROGRAM,
             PROGRAM_NAME, PROGRAM_FD, PROGRAM_ATTACH, PROGRAM_ATTACH_PERF_EVENT, LINK_FD, LINK_DESTROY,
@@ -126,48 +128,95 @@ public final class Libbpf {
         if (LIBBPF == null) throw new BpfException(UNAVAILABLE, 0);
     }
 
+    private static final FunctionDescriptor LONGS = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    /** The errno-capturing shape: six, the integer registers, so that syscall(2)'s six fit too. */
+    private static final FunctionDescriptor SIX_LONGS = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
     /** One native function: its downcall handle is made on first use, then kept. */
     static final class Fn {
         final String name;
-        private final FunctionDescriptor descriptor;
         private final boolean errno;
+        private final boolean libc;
         private volatile MethodHandle handle;
 
-        private Fn(String name, FunctionDescriptor descriptor, boolean errno) {
+        private Fn(String name, boolean errno, boolean libc) {
             this.name = name;
-            this.descriptor = descriptor;
             this.errno = errno;
+            this.libc = libc;
         }
 
-        static Fn of(String name, FunctionDescriptor descriptor) {
-            return new Fn(name, descriptor, false);
+        static Fn of(String name) {
+            return new Fn(name, false, false);
         }
 
-        /** A function that sets errno: its handle takes the capture segment first. */
-        static Fn e(String name, FunctionDescriptor descriptor) {
-            return new Fn(name, descriptor, true);
+        /** A function that sets errno: {@link #callE} captures it. */
+        static Fn e(String name) {
+            return new Fn(name, true, false);
         }
 
-        MethodHandle h() {
+        /** A function of the C library with integer arguments, bound the same way. */
+        static Fn libc(String name, boolean errno) {
+            return new Fn(name, errno, true);
+        }
+
+        private MethodHandle h() {
             MethodHandle h = handle;
             if (h == null) {
                 require();
-                var symbol = LIBBPF.find(name).orElseThrow(() -> new BpfException(name + " is not in libbpf.so.1", 38));
-                h = errno ? LINKER.downcallHandle(symbol, descriptor, CAPTURE) : LINKER.downcallHandle(symbol, descriptor);
+                var symbol = (libc ? LINKER.defaultLookup() : LIBBPF).find(name)
+                        .orElseThrow(() -> new BpfException(name + " is not in " + (libc ? "the C library" : "libbpf.so.1"), 38));
+                h = errno ? LINKER.downcallHandle(symbol, SIX_LONGS, CAPTURE) : LINKER.downcallHandle(symbol, LONGS);
                 handle = h;
             }
             return h;
         }
+
+        long call() {
+            return call(0, 0, 0, 0);
+        }
+
+        long call(long a) {
+            return call(a, 0, 0, 0);
+        }
+
+        long call(long a, long b) {
+            return call(a, b, 0, 0);
+        }
+
+        long call(long a, long b, long c) {
+            return call(a, b, c, 0);
+        }
+
+        long call(long a, long b, long c, long d) {
+            if (errno) throw new IllegalStateException(name + " captures errno: callE");
+            try {
+                return (long) h().invokeExact(a, b, c, d);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        /** The call, with the errno it leaves kept for {@link #lastErrno()}. */
+        long callE(long a, long b) {
+            return callE(a, b, 0, 0, 0, 0);
+        }
+
+        long callE(long a, long b, long c, long d, long e, long f) {
+            if (!errno) throw new IllegalStateException(name + " does not capture errno: call");
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CAPTURED);
+                long r = (long) h().invokeExact(state, a, b, c, d, e, f);
+                LAST_ERRNO.get()[0] = (int) ERRNO.get(state, 0L);
+                return r;
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
     }
 
-    /** A segment for {@link Fn#e} handles' captured errno. */
-    static MemorySegment captureState(Arena arena) {
-        return arena.allocate(CAPTURED);
-    }
-
-    /** Remembers the errno a capturing call left in state, for {@link #lastErrno()}. */
-    static void saveErrno(MemorySegment state) {
-        LAST_ERRNO.get()[0] = (int) ERRNO.get(state, 0L);
+    /** A pointer a function returned, as a zero-length segment (NULL is address 0). */
+    static MemorySegment ptr(long address) {
+        return MemorySegment.ofAddress(address);
     }
 
     /** errno of the last call made through an errno-capturing function on this thread. */
@@ -176,8 +225,8 @@ public final class Libbpf {
     }
 
     /** A NUL-terminated string libbpf owns; null for NULL. */
-    static String string(MemorySegment p) {
-        return isNull(p) ? null : p.reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+    static String string(long p) {
+        return p == 0 ? null : MemorySegment.ofAddress(p).reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
     }
 
     static boolean isNull(MemorySegment p) {
@@ -189,17 +238,15 @@ public final class Libbpf {
     }
 
     private static int callInt(Fn fn) {
-        try {
-            return (int) fn.h().invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) fn.call();
     }
 
-    // libc, through the platform's one binding: made on first use like the rest.
-    private static final class C {
-        static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
+    static final Fn CLOSE = Fn.libc("close", false);
+    /**
+     * syscall(2) is variadic in its prototype, but glibc's is assembly that moves six registers
+     * and never reads a va_list; FFM sets rax (the variadic vector count) on every SysV downcall.
+     */
+    static final Fn SYSCALL = Fn.libc("syscall", true);
 
     private static final class Vsnprintf {
         static final MethodHandle VSNPRINTF = Libc.downcall("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
@@ -213,23 +260,13 @@ public final class Libbpf {
      * the previous state. The caller closes it with {@link #closeFd(int)}.
      */
     public static int enableRunTimeStats() {
-        int fd;
-        try {
-            fd = (int) ENABLE_STATS.h().invokeExact(BPF_STATS_RUN_TIME);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int fd = (int) ENABLE_STATS.call(BPF_STATS_RUN_TIME);
         if (fd < 0) throw BpfException.of("bpf_enable_stats(BPF_STATS_RUN_TIME)", fd);
         return fd;
     }
 
     public static void closeFd(int fd) {
-        require();
-        try {
-            int rc = (int) C.CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        CLOSE.call(fd);
     }
 
     public static String version() {
@@ -246,10 +283,8 @@ public final class Libbpf {
     public static String strerror(int err) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            int rc = (int) STRERROR.h().invokeExact(Math.abs(err), buf, buf.byteSize());
+            STRERROR.call(Math.abs(err), buf.address(), buf.byteSize());
             return buf.getString(0, StandardCharsets.UTF_8);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -274,11 +309,7 @@ public final class Libbpf {
             if (VERBOSE) {
                 hookPrint();
             } else {
-                try {
-                    MemorySegment previous = (MemorySegment) SET_PRINT.h().invokeExact(MemorySegment.NULL);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
+                SET_PRINT.call(0);
             }
             printSet = true;
         }
@@ -296,7 +327,7 @@ public final class Libbpf {
                 MethodHandle target = MethodHandles.lookup().findStatic(Libbpf.class, "print",
                         MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
                 MemorySegment stub = LINKER.upcallStub(target, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
-                MemorySegment previous = (MemorySegment) SET_PRINT.h().invokeExact(stub);
+                SET_PRINT.call(stub.address());
             } catch (Throwable t) {
                 throw rethrow(t);
             }

@@ -1,18 +1,12 @@
 package io.contextlab.tracing.libbpf;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.contextlab.platform.libc.Libc;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +24,6 @@ public final class PerfEvents {
     private static final int ATTR_SIZE = 128;         // PERF_ATTR_SIZE_VER7; the kernel accepts older sizes
     private static final long FLAG_FREQ = 1L << 10;   // sample_freq, not sample_period
     private static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
-
-    /** long syscall(long number, ...): variadic from the second argument; errno captured. Made on first use. */
-    private static final class Sys {
-        static final MethodHandle SYSCALL = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    }
 
     private PerfEvents() {}
 
@@ -81,11 +68,7 @@ public final class PerfEvents {
             attr.set(JAVA_LONG, 8, PERF_COUNT_SW_CPU_CLOCK);
             attr.set(JAVA_LONG, 16, periodOrFrequency);
             attr.set(JAVA_LONG, 40, flags);
-            MemorySegment state = Libbpf.captureState(arena);
-            fd = (long) Sys.SYSCALL.invokeExact(state, SYS_PERF_EVENT_OPEN, attr, -1L, (long) cpu, -1L, PERF_FLAG_FD_CLOEXEC);
-            Libbpf.saveErrno(state);
-        } catch (Throwable t) {
-            throw Libbpf.rethrow(t);
+            fd = Libbpf.SYSCALL.callE(SYS_PERF_EVENT_OPEN, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
         if (fd < 0) throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", Libbpf.lastErrno());
         return (int) fd;
