@@ -11,7 +11,6 @@ import io.contextlab.tracing.probes.Syscalls;
 import io.contextlab.tracing.probes.TracingSupport;
 import io.contextlab.tracing.probes.Wakeups;
 import io.contextlab.tracing.libbpf.BpfException;
-import jnr.ffi.LibraryLoader;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,8 +38,19 @@ public final class TraceSession {
     static final List<String> ALL_PROBES = List.of("runqlen", "runqlat", "cswitch", "syscalls", "faults", "wakeups");
     private static final int SIGCONT = 18;
 
-    public interface Libc {
-        int kill(int pid, int signal);
+    /** kill(2), through the platform's libc binding; made on first use. */
+    private static final class Kill {
+        static final java.lang.invoke.MethodHandle KILL = io.contextlab.platform.libc.Libc.downcall("kill",
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT));
+    }
+
+    private static void kill(int pid, int signal) {
+        try {
+            int rc = (int) Kill.KILL.invokeExact(pid, signal);
+        } catch (Throwable t) {
+            throw io.contextlab.platform.libc.Libc.rethrow(t);
+        }
     }
 
     private final List<String> probeNames;
@@ -158,7 +168,7 @@ public final class TraceSession {
                     String.join(",", probeNames), Double.isNaN(durationSeconds) ? " until it exits" : " for " + durationSeconds + " s");
             int status = 0;
             if (child != null) {
-                LibraryLoader.create(Libc.class).load("c").kill(target, SIGCONT);
+                kill(target, SIGCONT);
                 if (Double.isNaN(durationSeconds)) {
                     status = child.waitFor();
                 } else if (child.waitFor((long) (durationSeconds * 1000), java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -1,24 +1,25 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import java.lang.foreign.MemorySegment;
 
 /** An attachment. Closing it detaches; a process that dies detaches all its links with its fds. */
 public final class BpfLink implements AutoCloseable {
-    private Pointer link;
+    private MemorySegment link;
 
-    BpfLink(Pointer link) {
+    BpfLink(MemorySegment link) {
         this.link = link;
     }
 
     public int fd() {
-        return Libbpf.api().bpf_link__fd(link);
+        return (int) Libbpf.LINK_FD.call(link.address());
     }
 
     @Override
     public void close() {
         if (link != null) {
-            Libbpf.api().bpf_link__destroy(link);
+            MemorySegment l = link;
             link = null;
+            Libbpf.LINK_DESTROY.call(l.address());
         }
     }
 }

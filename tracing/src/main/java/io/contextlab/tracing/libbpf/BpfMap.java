@@ -1,7 +1,9 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -24,14 +26,14 @@ public final class BpfMap {
     private final int maxEntries;
     private final int cpus;
 
-    BpfMap(Pointer map) {
-        var api = Libbpf.api();
-        this.name = api.bpf_map__name(map);
-        this.fd = api.bpf_map__fd(map);
-        this.type = api.bpf_map__type(map);
-        this.keySize = api.bpf_map__key_size(map);
-        this.valueSize = api.bpf_map__value_size(map);
-        this.maxEntries = api.bpf_map__max_entries(map);
+    BpfMap(MemorySegment map) {
+        long m = map.address();
+        this.name = Libbpf.string(Libbpf.MAP_NAME.call(m));
+        this.fd = (int) Libbpf.MAP_FD.call(m);
+        this.type = (int) Libbpf.MAP_TYPE.call(m);
+        this.keySize = (int) Libbpf.MAP_KEY_SIZE.call(m);
+        this.valueSize = (int) Libbpf.MAP_VALUE_SIZE.call(m);
+        this.maxEntries = (int) Libbpf.MAP_MAX_ENTRIES.call(m);
         this.cpus = isPerCpu() ? Libbpf.possibleCpus() : 1;
         if (fd < 0) throw new BpfException("map " + name + " has no fd: load its object first", 0);
     }
@@ -61,14 +63,16 @@ public final class BpfMap {
     /** The value at key, or null when the key is absent. */
     public byte[] lookup(byte[] key) {
         checkKey(key);
-        Pointer k = copy(key);
-        Pointer v = allocate(lookupSize());
-        int rc = Libbpf.api().bpf_map_lookup_elem(fd, k, v);
-        if (rc == -ENOENT) return null;
-        if (rc < 0) throw BpfException.of("lookup in map " + name, rc);
-        byte[] out = new byte[lookupSize()];
-        v.get(0, out, 0, out.length);
-        return out;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = copy(arena, key);
+            MemorySegment v = allocate(arena, lookupSize());
+            int rc = (int) Libbpf.MAP_LOOKUP_ELEM.call(fd, k.address(), v.address());
+            if (rc == -ENOENT) return null;
+            if (rc < 0) throw BpfException.of("lookup in map " + name, rc);
+            byte[] out = new byte[lookupSize()];
+            MemorySegment.copy(v, JAVA_BYTE, 0, out, 0, out.length);
+            return out;
+        }
     }
 
     public byte[] lookup(int key) {
@@ -93,35 +97,43 @@ public final class BpfMap {
         if (value.length != lookupSize()) {
             throw new IllegalArgumentException(name + ": value of " + value.length + " bytes, map wants " + lookupSize());
         }
-        int rc = Libbpf.api().bpf_map_update_elem(fd, copy(key), copy(value), 0);
-        if (rc < 0) throw BpfException.of("update in map " + name, rc);
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) Libbpf.MAP_UPDATE_ELEM.call(fd, copy(arena, key).address(), copy(arena, value).address(), 0L);
+            if (rc < 0) throw BpfException.of("update in map " + name, rc);
+        }
     }
 
     /** Deletes key; false when it was absent. */
     public boolean delete(byte[] key) {
         checkKey(key);
-        int rc = Libbpf.api().bpf_map_delete_elem(fd, copy(key));
-        if (rc == -ENOENT) return false;
-        if (rc < 0) throw BpfException.of("delete in map " + name, rc);
-        return true;
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) Libbpf.MAP_DELETE_ELEM.call(fd, copy(arena, key).address());
+            if (rc == -ENOENT) return false;
+            if (rc < 0) throw BpfException.of("delete in map " + name, rc);
+            return true;
+        }
     }
 
     /** Every key present now (a hash map changing under us may skip or repeat one: fine for counters). */
     public List<byte[]> keys() {
         List<byte[]> keys = new ArrayList<>();
-        Pointer prev = null;
-        Pointer next = allocate(keySize);
-        while (true) {
-            int rc = Libbpf.api().bpf_map_get_next_key(fd, prev, next);
-            if (rc == -ENOENT) break;
-            if (rc < 0) throw BpfException.of("iterating map " + name, rc);
-            byte[] key = new byte[keySize];
-            next.get(0, key, 0, keySize);
-            keys.add(key);
-            prev = copy(key);
-            if (keys.size() > maxEntries) break;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment prev = MemorySegment.NULL;
+            MemorySegment next = allocate(arena, keySize);
+            MemorySegment last = allocate(arena, keySize);
+            while (true) {
+                int rc = (int) Libbpf.MAP_GET_NEXT_KEY.call(fd, prev.address(), next.address());
+                if (rc == -ENOENT) break;
+                if (rc < 0) throw BpfException.of("iterating map " + name, rc);
+                byte[] key = new byte[keySize];
+                MemorySegment.copy(next, JAVA_BYTE, 0, key, 0, keySize);
+                keys.add(key);
+                last.copyFrom(next);
+                prev = last;
+                if (keys.size() > maxEntries) break;
+            }
+            return keys;
         }
-        return keys;
     }
 
     /** Zeroes an array map's values, or deletes every key of a hash map. */
@@ -144,13 +156,13 @@ public final class BpfMap {
         }
     }
 
-    private static Pointer allocate(int size) {
-        return Libbpf.runtime().getMemoryManager().allocateDirect(Math.max(size, 1), true);
+    private static MemorySegment allocate(Arena arena, int size) {
+        return arena.allocate(Math.max(size, 1), 8);   // zeroed
     }
 
-    private static Pointer copy(byte[] bytes) {
-        Pointer p = allocate(bytes.length);
-        p.put(0, bytes, 0, bytes.length);
+    private static MemorySegment copy(Arena arena, byte[] bytes) {
+        MemorySegment p = allocate(arena, bytes.length);
+        MemorySegment.copy(bytes, 0, p, JAVA_BYTE, 0, bytes.length);
         return p;
     }
 }

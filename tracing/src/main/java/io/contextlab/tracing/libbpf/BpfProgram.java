@@ -1,15 +1,19 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /** One program of a loaded {@link BpfObject}; owned by it (no close of its own). */
 public final class BpfProgram {
-    private final Pointer prog;
+    private final MemorySegment prog;
     private final String name;
 
-    BpfProgram(Pointer prog) {
+    BpfProgram(MemorySegment prog) {
         this.prog = prog;
-        this.name = Libbpf.api().bpf_program__name(prog);
+        this.name = Libbpf.string(Libbpf.PROGRAM_NAME.call(prog.address()));
     }
 
     public String name() {
@@ -17,7 +21,7 @@ public final class BpfProgram {
     }
 
     public int fd() {
-        return Libbpf.api().bpf_program__fd(prog);
+        return (int) Libbpf.PROGRAM_FD.call(prog.address());
     }
 
     /** struct bpf_prog_info (uapi linux/bpf.h): run_time_ns at 192, run_cnt at 200. */
@@ -32,29 +36,31 @@ public final class BpfProgram {
 
     /** bpf_obj_get_info_by_fd: the program's run_time_ns and run_cnt now. */
     public RunStats runStats() {
-        var memory = Libbpf.runtime().getMemoryManager();
-        Pointer info = memory.allocateDirect(INFO_SIZE, true);
-        Pointer len = memory.allocateDirect(4, true);
-        len.putInt(0, INFO_SIZE);
-        int rc = Libbpf.api().bpf_obj_get_info_by_fd(fd(), info, len);
-        if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
-        return new RunStats(info.getLong(RUN_TIME_NS), info.getLong(RUN_CNT));
+        int fd = fd();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);   // zeroed
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, INFO_SIZE);
+            int rc = (int) Libbpf.OBJ_GET_INFO_BY_FD.call(fd, info.address(), len.address());
+            if (rc < 0) throw BpfException.of(name + ": bpf_obj_get_info_by_fd", rc);
+            return new RunStats(info.get(JAVA_LONG, RUN_TIME_NS), info.get(JAVA_LONG, RUN_CNT));
+        }
     }
 
     /** Attaches as its SEC() says (tp_btf/..., raw_tp/..., tp/...). */
     public BpfLink attach() {
-        return link(Libbpf.api().bpf_program__attach(prog), "attach");
+        return link(Libbpf.PROGRAM_ATTACH.callE(prog.address(), 0), "attach");
     }
 
     /** Attaches a SEC("perf_event") program to an open perf event; the link then owns that fd. */
     public BpfLink attachPerfEvent(int perfEventFd) {
-        return link(Libbpf.api().bpf_program__attach_perf_event(prog, perfEventFd), "attach to perf event");
+        return link(Libbpf.PROGRAM_ATTACH_PERF_EVENT.callE(prog.address(), perfEventFd), "attach to perf event");
     }
 
-    private BpfLink link(Pointer link, String what) {
-        if (link == null) {
+    private BpfLink link(long link, String what) {
+        if (link == 0) {
             throw BpfException.of(name + ": " + what, Libbpf.lastErrno());
         }
-        return new BpfLink(link);
+        return new BpfLink(Libbpf.ptr(link));
     }
 }

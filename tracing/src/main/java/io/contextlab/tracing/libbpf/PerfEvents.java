@@ -1,9 +1,12 @@
 package io.contextlab.tracing.libbpf;
 
-import jnr.ffi.Pointer;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,19 +59,23 @@ public final class PerfEvents {
     }
 
     private static int open(int cpu, long periodOrFrequency, long flags) {
-        Pointer attr = Libbpf.runtime().getMemoryManager().allocateDirect(ATTR_SIZE, true);
-        attr.putInt(0, PERF_TYPE_SOFTWARE);
-        attr.putInt(4, ATTR_SIZE);
-        attr.putLong(8, PERF_COUNT_SW_CPU_CLOCK);
-        attr.putLong(16, periodOrFrequency);
-        attr.putLong(40, flags);
-        long fd = Libbpf.libc().syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        Libbpf.require();
+        long fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);   // zeroed
+            attr.set(JAVA_INT, 0, PERF_TYPE_SOFTWARE);
+            attr.set(JAVA_INT, 4, ATTR_SIZE);
+            attr.set(JAVA_LONG, 8, PERF_COUNT_SW_CPU_CLOCK);
+            attr.set(JAVA_LONG, 16, periodOrFrequency);
+            attr.set(JAVA_LONG, 40, flags);
+            fd = Libbpf.SYSCALL.callE(SYS_PERF_EVENT_OPEN, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        }
         if (fd < 0) throw BpfException.of("perf_event_open(cpu-clock, cpu " + cpu + ")", Libbpf.lastErrno());
         return (int) fd;
     }
 
     public static void close(int fd) {
-        Libbpf.libc().close(fd);
+        Libbpf.closeFd(fd);
     }
 
     /** /sys/devices/system/cpu/online, e.g. "0-1" or "0,2-3". */

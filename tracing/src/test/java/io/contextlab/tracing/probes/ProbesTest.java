@@ -1,11 +1,13 @@
 package io.contextlab.tracing.probes;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
+import io.contextlab.platform.libc.Libc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,13 +22,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * elsewhere every test is skipped with the reason printed.
  */
 class ProbesTest {
-    public interface Libc {
-        int getppid();
-        Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
-        int munmap(Pointer addr, long length);
-    }
+    static final MethodHandle GETPPID = Libc.downcall("getppid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    static final MethodHandle MMAP = Libc.downcall("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    static final MethodHandle MUNMAP = Libc.downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
 
-    static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
+    static int getppid() {
+        try {
+            return (int) GETPPID.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
     static final int PID = (int) ProcessHandle.current().pid();
 
     @BeforeAll
@@ -57,9 +64,9 @@ class ProbesTest {
     @Test
     void fiveHundredGetppidCallsAreCountedUnderGetppid() {
         try (var syscalls = new Syscalls(PID)) {
-            LIBC.getppid(); // resolve the binding outside the window
+            getppid(); // resolve the binding outside the window
             syscalls.attach();
-            for (int i = 0; i < 500; i++) LIBC.getppid();
+            for (int i = 0; i < 500; i++) getppid();
             syscalls.detach();
             // Nothing else in a JVM calls getppid: the count is exact.
             assertEquals(500, syscalls.count("getppid"), () -> "stats: " + syscalls.stats());
@@ -70,15 +77,24 @@ class ProbesTest {
     void touchingHundredFreshPagesGivesAtLeastHundredFaults() {
         long pageSize = 4096, length = 100 * pageSize;
         int protReadWrite = 0x3, mapPrivateAnonymous = 0x02 | 0x20;
-        Pointer area = LIBC.mmap(null, length, protReadWrite, mapPrivateAnonymous, -1, 0);
-        assertTrue(area != null && area.address() != -1, "mmap");
+        MemorySegment area;
+        try {
+            area = ((MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, protReadWrite, mapPrivateAnonymous, -1, 0L)).reinterpret(length);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        assertTrue(area.address() != 0 && area.address() != -1, "mmap");
         try (var faults = new Faults(PID)) {
             faults.attach();
-            for (long offset = 0; offset < length; offset += pageSize) area.putByte(offset, (byte) 1);
+            for (long offset = 0; offset < length; offset += pageSize) area.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);
             faults.detach();
             assertTrue(faults.userFaults() >= 100, "user faults: " + faults.userFaults());
         } finally {
-            LIBC.munmap(area, length);
+            try {
+                int rc = (int) MUNMAP.invokeExact(area, length);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
         }
     }
 
@@ -113,12 +129,12 @@ class ProbesTest {
     void countOnlyModeCountsAndClearZeroes() throws Exception {
         try (var syscalls = new Syscalls(PID, false)) {
             syscalls.attach();
-            for (int i = 0; i < 10; i++) LIBC.getppid();
+            for (int i = 0; i < 10; i++) getppid();
             syscalls.detach();
             syscalls.clear();
             assertEquals(0, syscalls.count("getppid"));
             syscalls.attach();
-            for (int i = 0; i < 7; i++) LIBC.getppid();
+            for (int i = 0; i < 7; i++) getppid();
             syscalls.detach();
             assertEquals(7, syscalls.count("getppid"));
         }
