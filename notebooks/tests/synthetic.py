@@ -150,7 +150,10 @@ def results_for(suite):
                 queued = (m if m < 4096 else m / 4) if kind == "yield" else max(1.0, m / 4)
                 add(p + "SchedulerCost.pass", cost if kind == "yield" else 2 * cost, params={"m": m, "kind": kind},
                     secondary={"ebpf.traced": (1.0, "bool"), "ebpf.queued.busiest": (float(queued), "tasks"),
-                               "ebpf.overhead.ns/op": (20.0, "ns/op"), "ebpf.disturbed": (1.0, "share")})
+                               "ebpf.overhead.ns/op": (20.0, "ns/op"), "ebpf.disturbed": (1.0, "share"),
+                               # a yield is one switch per pass; at m=64 foreign work preempted the crowd
+                               "ebpf.cswitch.involuntary/op": (3.0 if m == 64 else 1.0, "#/op"),
+                               "ebpf.cswitch.voluntary/op": (0.0, "#/op")})
     elif suite == "uring":
         for n in (1, 8, 64, 512):
             add(p + "NopBatching.baselineEmptyLoop", 0.7, params={"n": n}, secondary={"sqpollAvailable": (1.0, "boolean")})

@@ -224,6 +224,7 @@ class SyntheticRunTest(unittest.TestCase):
         self.assertIn("ns per task", d)            # the linear fit beside the log fit
         self.assertIn("smallest effect", d)
         self.assertIn("ring (block and wake-up)", d)   # shown, not judged
+        self.assertIn("foreign work came in at m=64 (3 switches per pass)", d)   # named, still used
 
     def _sched_table(self, change):
         """The claims table with every SchedulerCost result passed through change(result) -> result."""

@@ -17,9 +17,11 @@ from .core import METRICS, NOT, WIRING, Verdict, claim, fit_draws, fmt_ci, judge
 WIRING.update({"runqueue_handoff": "io.contextlab.sched.WaitBehindTimeSlices.handoff",
                "scheduler_cost": "io.contextlab.sched.SchedulerCost.pass"})
 METRICS.update({"queued": "ebpf.queued.busiest", "probe_cost": "ebpf.overhead.ns/op",
-                "detail_tier": "ebpf.syscalls/op"})   # a metric only the detail tier writes
+                "detail_tier": "ebpf.syscalls/op", "involuntary": "ebpf.cswitch.involuntary/op",
+                "voluntary": "ebpf.cswitch.voluntary/op"})   # a metric only the detail tier writes
 NEW_BENCHMARKS = {WIRING["scheduler_cost"]}
-NEW_METRICS = {METRICS[k] for k in ("queued", "probe_cost", "detail_tier")}
+NEW_METRICS = {METRICS[k] for k in ("queued", "probe_cost", "detail_tier", "involuntary", "voluntary")}
+FOREIGN = 1.5           # switches per pass above which foreign work came in (a yield makes one per pass)
 JUDGED_KIND = "yield"   # every task runnable: the tree holds m
 QUEUED_SHARE = 0.5      # a point is used when its queue held at least m/2 (claims.csv)
 LEAST_POINTS = 3        # fewer points passing the check: not measured
@@ -43,7 +45,8 @@ def runqueue_curves(ev):
 def cost_points(ev, kind):
     """SchedulerCost's points of one kind, by m: [{m, q (Q of ns per pass), queued (mean over the
     iterations of ebpf.queued.busiest, or None), confirmed (queued >= m/2), probe (the probes'
-    kernel-accounted ns per pass, or None), detail (timed under the eBPF detail tier)}]."""
+    kernel-accounted ns per pass, or None), detail (timed under the eBPF detail tier), switches (the
+    benchmark's threads' switches per pass, or None)}]."""
     rows = ev.rows("scheduler_cost")
     if rows.empty or not {"p_m", "p_kind"} <= set(rows.columns):
         return []
@@ -58,8 +61,10 @@ def cost_points(ev, kind):
         qv = None if queued is None else queued.point
         probe = ev.metric_q("scheduler_cost", "probe_cost", kind=kind, m=row["p_m"])
         detail = ev.metric_q("scheduler_cost", "detail_tier", kind=kind, m=row["p_m"]) is not None
+        sw = [ev.metric_q("scheduler_cost", k, kind=kind, m=row["p_m"]) for k in ("involuntary", "voluntary")]
         out.append({"m": float(m), "q": q, "queued": qv, "confirmed": qv is not None and qv >= QUEUED_SHARE * m,
-                    "probe": None if probe is None else probe.point, "detail": detail})
+                    "probe": None if probe is None else probe.point, "detail": detail,
+                    "switches": None if None in sw else sw[0].point + sw[1].point})
     return sorted(out, key=lambda p: p["m"])
 
 
@@ -122,6 +127,10 @@ def cfs_log_m(ev):
         top = ring[-1]
         detail += (f"; ring (block and wake-up) {_pt(top)} with {top['queued']:.0f} of m queued: its blocked tasks "
                    "leave the tree, shown not judged")
+    foreign = [p for p in used if p["switches"] is not None and p["switches"] > FOREIGN]
+    if foreign:
+        detail += ("; foreign work came in at " + ", ".join(f"m={p['m']:g} ({p['switches']:.2g} switches per pass)"
+                                                            for p in foreign) + ", where a yield makes one")
     detail += f"; the context tier's own cost {probe_share(used)} per pass"
     detail += "; the growth includes m tasks' cache and TLB footprint, so it bounds the tree's O(log m) term from above"
     return ev.verdict(per_doubling, "ns per doubling of m", detail, parts)
