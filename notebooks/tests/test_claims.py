@@ -269,6 +269,13 @@ class SyntheticRunTest(unittest.TestCase):
         self.assertEqual(t.loc["cfs-log-m", "verdict"], claims.NOT)
         self.assertIn("ebpf.queued.busiest", t.loc["cfs-log-m", "detail"])
 
+    def test_the_landing_page_marks_disturbed_results_and_those_disturbed_by_design(self):
+        from contextlab import pages
+        html = pages.disturbed_section(lab.Run(self.full))
+        self.assertIn("SchedulerCost.pass", html)
+        self.assertIn("by design: its own m tasks queue on its CPU", html)
+        self.assertIn("queue their own tasks on their CPU by design", html)
+
     def test_event_counters_are_per_iteration_not_summed(self):
         self.assertEqual(self.t.loc["swapcontext-enters-kernel", "measured"], 1.0)  # not 3.0, JMH's sum
 
