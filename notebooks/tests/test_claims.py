@@ -132,6 +132,29 @@ class SyntheticRunTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
+    def test_every_benchmark_a_claim_reads_gets_the_claim_forks(self):
+        """suites.json's claim_benchmarks (which a quick run measures at claim_forks) list every
+        benchmark a claim function reads: a claim moved to a new benchmark breaks this test, not
+        the interval of its verdict."""
+        from contextlab import registry
+        from contextlab.claims import core
+        listed = {s["package"] + "." + b for s in registry.load().suites for b in s.get("claim_benchmarks") or []}
+        read, select = set(), core.select
+
+        def recording(df, what):
+            rows = select(df, what)
+            if rows is not None and not rows.empty:
+                read.update(rows["benchmark"])
+            return rows
+
+        core.select = recording
+        try:
+            claims.evaluate(lab.load([self.full])[0])
+        finally:
+            core.select = select
+        self.assertTrue(read)
+        self.assertEqual(set(), read - listed)
+
     def test_table_has_a_row_per_claim_per_run(self):
         t = claims.table(lab.load([self.full, self.partial]))
         self.assertEqual(len(t), 2 * len(self.ids))

@@ -6,6 +6,8 @@ import io.contextlab.lab.references.OutsideReference;
 import io.contextlab.lab.references.Pairs;
 import io.contextlab.lab.references.ReferenceContext;
 import io.contextlab.lab.references.References;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
 import io.contextlab.platform.Json;
 import io.contextlab.platform.JvmFlags;
 import io.contextlab.tracing.EbpfProfiler;
@@ -80,9 +82,11 @@ final class RunCommand implements Callable<Integer> {
         String mode = smoke ? SMOKE_MODE : full ? "full" : "quick";
         String extra = smoke ? " " + SMOKE : "";
         List<RunMetadata.SuiteArgs> args = new ArrayList<>();
+        Map<String, List<Part>> parts = new LinkedHashMap<>();
         for (SuiteRegistry.Suite s : registry.suites()) {
             if (selected.contains(s.name())) {
-                args.add(new RunMetadata.SuiteArgs(s.name(), s.include(), withContext((s.args(full) + extra).strip())));
+                parts.put(s.name(), parts(registry, s, full));
+                parts.get(s.name()).forEach(p -> args.add(new RunMetadata.SuiteArgs(s.name(), p.include(), (p.args() + extra).strip())));
             }
         }
         registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
@@ -99,8 +103,10 @@ final class RunCommand implements Callable<Integer> {
                     run.suite(suite.name(), RunMetadata.SuiteStatus.skipped(NOT_SELECTED));
                     continue;
                 }
-                Lab.note("suite " + suite.name() + ": JMH " + suite.args(full) + " " + suite.include());
-                Collection<RunResult> results = jmh(run, suite.name(), suite.include(), withContext(suite.args(full)), List.of(), console);
+                for (Part part : parts.get(suite.name())) {
+                    Lab.note("suite " + suite.name() + ": JMH " + part.args() + " " + part.include());
+                }
+                Collection<RunResult> results = jmh(run, suite.name(), parts.get(suite.name()), List.of(), console);
                 all.put(suite.name(), results);
                 if (suite.reference() != null) {
                     reference(root, run, suite, results, pairs, console);
@@ -146,6 +152,38 @@ final class RunCommand implements Callable<Integer> {
     /** What --smoke puts over the full settings (JMH command-line syntax; applied through the Runner's builder). */
     static final String SMOKE = "-f 1 -wi 0 -i 1 -r 10ms -w 10ms";
 
+    /** One JMH invocation of a suite: the benchmarks it includes and its arguments (JMH command-line syntax, as recorded). */
+    record Part(String include, String args) {}
+
+    /**
+     * A suite's JMH invocations in this mode, each with the context tier ({@link #withContext}).
+     * A quick run whose registry names claim-bearing benchmarks runs those first at the
+     * registry's claim_forks (a verdict's interval then spans forks), then the rest of the suite
+     * without them at the suite's own forks (the figures no claim reads need no such interval).
+     * Full and smoke runs are one invocation: the annotations' forks, or one.
+     */
+    static List<Part> parts(SuiteRegistry registry, SuiteRegistry.Suite suite, boolean full) {
+        String args = withContext(suite.args(full));
+        String claims = suite.claimInclude();
+        if (full || claims == null || registry.claimForks() == null) {
+            return List.of(new Part(suite.include(), args));
+        }
+        return List.of(new Part(claims, withForks(args, registry.claimForks())),
+                new Part(suite.include(), args + " -e " + claims));
+    }
+
+    /** {@code args} with JMH's fork count set to {@code forks} (the -f given replaced, or -f added). */
+    static String withForks(String args, int forks) {
+        List<String> words = new ArrayList<>(List.of(SuiteRegistry.words(args)));
+        int at = words.indexOf("-f");
+        if (at >= 0 && at + 1 < words.size()) {
+            words.set(at + 1, Integer.toString(forks));
+        } else {
+            words.addAll(0, List.of("-f", Integer.toString(forks)));
+        }
+        return String.join(" ", words);
+    }
+
     /**
      * A suite's JMH arguments with the eBPF profiler's context tier (ebpf.* on every result),
      * unless the suite names the profiler itself or tracing is impossible here (the metadata's
@@ -178,23 +216,56 @@ final class RunCommand implements Callable<Integer> {
      */
     static Collection<RunResult> jmh(RunDirectory run, String name, String include, String args,
                                      List<Class<? extends Profiler>> profilers, PrintStream console) {
+        return jmh(run, name, List.of(new Part(include, args)), profilers, console);
+    }
+
+    /**
+     * A suite's JMH invocations through the Runner, one after the other: each one's args parsed by
+     * JMH, its include, the fork flags and FiguresProfiler; every result into RUN/jmh/{@code name}.json
+     * (JMH's JSON, the parts' lists joined); the suite's fate into the metadata (failed when a
+     * part failed, naming it; the other parts' results are kept).
+     */
+    static Collection<RunResult> jmh(RunDirectory run, String name, List<Part> parts,
+                                     List<Class<? extends Profiler>> profilers, PrintStream console) {
         String started = RunMetadata.now();
         Path out = run.dir().resolve("jmh").resolve(name + ".json");
-        Collection<RunResult> results = List.of();
-        String failure;
-        try {
-            Files.createDirectories(out.getParent());
-            ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), profilers);
-            if (SMOKE_MODE.equals(run.metadata().mode())) smoke(builder);
-            Options options = builder.include(include).resultFormat(ResultFormatType.JSON).result(out.toString()).build();
-            Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, console), options);
-            results = got == null ? List.of() : got;
-            failure = got == null ? "JMH failed (see log)"
-                    : results.isEmpty() || !Files.isRegularFile(out) ? "JMH measured nothing (see log)" : null;
-        } catch (Exception e) {
-            failure = "JMH could not run: " + e.getMessage();
-            console.println("lab: " + failure);
+        List<RunResult> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        JsonArray joined = new JsonArray();
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            String which = parts.size() == 1 ? "" : "part " + (i + 1) + " of " + parts.size() + " (" + part.include() + "): ";
+            Path partOut = parts.size() == 1 ? out : out.resolveSibling(name + ".json.part" + (i + 1));
+            try {
+                Files.createDirectories(out.getParent());
+                ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(part.args())), profilers);
+                if (SMOKE_MODE.equals(run.metadata().mode())) smoke(builder);
+                Options options = builder.include(part.include()).resultFormat(ResultFormatType.JSON).result(partOut.toString()).build();
+                Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, console), options);
+                if (got == null) {
+                    failures.add(which + "JMH failed (see log)");
+                } else if (got.isEmpty() || !Files.isRegularFile(partOut)) {
+                    failures.add(which + "JMH measured nothing (see log)");
+                } else {
+                    results.addAll(got);
+                }
+                if (parts.size() > 1 && Files.isRegularFile(partOut)) {
+                    joined.addAll(JsonParser.parseString(Files.readString(partOut)).getAsJsonArray());
+                    Files.delete(partOut);
+                }
+            } catch (Exception e) {
+                failures.add(which + "JMH could not run: " + e.getMessage());
+                console.println("lab: " + failures.getLast());
+            }
         }
+        if (parts.size() > 1 && !joined.isEmpty()) {
+            try {
+                Json.write(out, joined);
+            } catch (IOException e) {
+                failures.add("cannot write " + out + ": " + e.getMessage());
+            }
+        }
+        String failure = failures.isEmpty() ? null : String.join("; ", failures);
         run.suite(name, new RunMetadata.SuiteStatus(failure == null ? "measured" : "failed", failure, started,
                 RunMetadata.now(), failure == null ? results.size() : null));
         return results;

@@ -18,15 +18,29 @@ import java.util.Optional;
  * quick and full JMH arguments, and the extra steps after them. {@code LAB_SUITES_FILE} points
  * elsewhere (tests).
  */
-public record SuiteRegistry(String format, String about, List<Suite> suites, List<Step> steps) {
+public record SuiteRegistry(String format, String about, @SerializedName("claim_forks") Integer claimForks,
+                            List<Suite> suites, List<Step> steps) {
     public static final String FORMAT = "contextlab.suites/1";
 
-    /** A JMH suite: the benchmarks matching {@code include}, run with {@code quick} or {@code full}. */
+    /**
+     * A JMH suite: the benchmarks matching {@code include}, run with {@code quick} or {@code full};
+     * {@code claimBenchmarks} ("Class.method" in the suite's package) are the ones a claim reads,
+     * which a quick run gives {@link #claimForks} forks.
+     */
     public record Suite(String name, @SerializedName("package") String packageName, String include,
                         String quick, String full, String reference, String notebook,
-                        List<String> claims, String about) {
+                        List<String> claims, @SerializedName("claim_benchmarks") List<String> claimBenchmarks,
+                        String about) {
         public String args(boolean fullMode) {
             return fullMode ? full : quick;
+        }
+
+        /** The JMH regex matching exactly the claim-bearing benchmarks (whole names), or null when there are none. */
+        public String claimInclude() {
+            if (claimBenchmarks == null || claimBenchmarks.isEmpty()) return null;
+            return claimBenchmarks.stream()
+                    .map(b -> "^" + (packageName + "." + b).replace(".", "\\.") + "$")
+                    .collect(java.util.stream.Collectors.joining("|"));
         }
     }
 
@@ -57,7 +71,11 @@ public record SuiteRegistry(String format, String about, List<Suite> suites, Lis
             throw new LabException(file + " is not a suite registry of format " + FORMAT
                     + " (found " + (registry == null ? "nothing" : registry.format()) + ")");
         }
-        return new SuiteRegistry(registry.format, registry.about, listOrEmpty(registry.suites), listOrEmpty(registry.steps));
+        if (registry.claimForks != null && registry.claimForks < 1) {
+            throw new LabException(file + ": claim_forks must be at least 1 (found " + registry.claimForks + ")");
+        }
+        return new SuiteRegistry(registry.format, registry.about, registry.claimForks,
+                listOrEmpty(registry.suites), listOrEmpty(registry.steps));
     }
 
     private static <T> List<T> listOrEmpty(List<T> list) {

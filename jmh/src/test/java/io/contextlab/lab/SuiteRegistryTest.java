@@ -52,6 +52,40 @@ class SuiteRegistryTest {
     }
 
     @Test
+    void everyClaimBenchmarkIsABuiltBenchmarkOfItsSuite() {
+        Set<String> benchmarks = BenchmarkList.defaultList().getAll(null, List.of()).stream()
+                .map(BenchmarkListEntry::getUsername).collect(Collectors.toSet());
+        SuiteRegistry r = registry();
+        assertTrue(r.claimForks() != null && r.claimForks() >= 3, "a claim's interval spans at least 3 forks");
+        for (SuiteRegistry.Suite s : r.suites()) {
+            if (s.claimBenchmarks() == null) continue;
+            Pattern claims = Pattern.compile(s.claimInclude());
+            for (String b : s.claimBenchmarks()) {
+                assertTrue(benchmarks.contains(s.packageName() + "." + b), s.name() + ": no benchmark " + b);
+            }
+            assertEquals(s.claimBenchmarks().size(), benchmarks.stream().filter(b -> claims.matcher(b).find()).count(),
+                    s.name() + ": the claim regex matches exactly the listed benchmarks");
+        }
+    }
+
+    @Test
+    void aQuickRunMeasuresTheClaimBenchmarksAtClaimForksThenTheRest() throws Exception {
+        SuiteRegistry r = registry();
+        SuiteRegistry.Suite epoll = r.suite("epoll").orElseThrow();
+        List<RunCommand.Part> quick = RunCommand.parts(r, epoll, false);
+        assertEquals(2, quick.size());
+        assertEquals(epoll.claimInclude(), quick.get(0).include());
+        CommandLineOptions first = new CommandLineOptions(SuiteRegistry.words(quick.get(0).args()));
+        assertEquals(r.claimForks(), first.getForkCount().get());
+        CommandLineOptions rest = new CommandLineOptions(SuiteRegistry.words(quick.get(1).args()));
+        assertTrue(rest.getExcludes().contains(epoll.claimInclude()), "the rest excludes the claim benchmarks");
+        assertTrue(rest.getExcludes().size() > 1, "the suite's own excludes stay");
+        assertEquals(1, RunCommand.parts(r, epoll, true).size(), "full mode: one invocation, the annotations' forks");
+        assertEquals("-f 3 -i 1", RunCommand.withForks("-i 1", 3));
+        assertEquals("-i 1 -f 3", RunCommand.withForks("-i 1 -f 1", 3));
+    }
+
+    @Test
     void jmhParsesEverySetting() throws Exception {
         for (SuiteRegistry.Suite s : registry().suites()) {
             new CommandLineOptions(SuiteRegistry.words(s.quick()));
