@@ -142,6 +142,18 @@ def results_for(suite):
                         secondary={"ebpf.traced": (1.0, "bool"), "ebpf.nr_running.mean": (bg / 2.0 + 1, "tasks"),
                                    "ebpf.runqlat.p99": (1000.0 * (bg + 1), "ns"),
                                    "ebpf.cswitch.voluntary/op": (1.0, "#/op")})
+        # SchedulerCost: yield grows by a log m term (its queue holds m, but for the top point, left out);
+        # the ring's blocked tasks leave the queue (m/4 queued)
+        for kind in ("yield", "ring"):
+            for m in (1, 2, 8, 64, 512, 4096):
+                cost = 500.0 if m == 1 else 1000 + 40 * math.log2(m)
+                queued = (m if m < 4096 else m / 4) if kind == "yield" else max(1.0, m / 4)
+                add(p + "SchedulerCost.pass", cost if kind == "yield" else 2 * cost, params={"m": m, "kind": kind},
+                    secondary={"ebpf.traced": (1.0, "bool"), "ebpf.queued.busiest": (float(queued), "tasks"),
+                               "ebpf.overhead.ns/op": (20.0, "ns/op"), "ebpf.disturbed": (1.0, "share"),
+                               # a yield is one switch per pass; at m=64 foreign work preempted the crowd
+                               "ebpf.cswitch.involuntary/op": (3.0 if m == 64 else 1.0, "#/op"),
+                               "ebpf.cswitch.voluntary/op": (0.0, "#/op")})
     elif suite == "uring":
         for n in (1, 8, 64, 512):
             add(p + "NopBatching.baselineEmptyLoop", 0.7, params={"n": n}, secondary={"sqpollAvailable": (1.0, "boolean")})

@@ -3,11 +3,12 @@
  * own cost per switch against the number of runnable tasks m (io.contextlab.sched.SchedulerCost).
  *
  *   ring   - each thread waits on its own futex word for a token, takes one, hands one to the
- *            next thread in the ring (FUTEX_WAKE) and blocks when it holds none: every pass is a
- *            wake-up, a block and a switch. max(1, m/2) tokens circulate, so about half the
- *            crowd is runnable at any moment: the run queue holds about m/2 tasks, not 1 (a ring
- *            with one token would keep the tree at one task whatever m is). m = 1 keeps its own
- *            token: the futex calls without a switch, the rung that shows the fixed part.
+ *            next thread in the ring (FUTEX_WAKE) and blocks when it holds none. max(1, m/2)
+ *            tokens circulate (a ring with one token would keep the tree at one task whatever m
+ *            is), but they bunch: a woken thread often finds several and passes them on without
+ *            blocking, so far fewer than m/2 tasks stay runnable and many passes make no switch
+ *            (the eBPF context tier's queued count and switches per pass say how many). m = 1
+ *            keeps its own token: the futex calls without a switch.
  *   yield  - each thread calls sched_yield in a loop: all m runnable, every pass a switch
  *            (when m > 1) through the tree's pick and re-insert, with no wake-up.
  *

@@ -27,17 +27,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * The experiment, direct: m threads pinned to CPU 0 pass turns among themselves in a C loop
  * (runqueue.c), so every op is one switch on one CPU's run queue holding about m tasks, and
  * nothing else is measured (no JVM code between switches, no time slice to wait out):
- *   ring  - a futex ring with max(1, m/2) tokens: each pass wakes the next thread and blocks the
- *           passer, with about m/2 threads runnable (enqueue, dequeue and pick on a tree of m/2);
- *           m = 1 hands its token to itself: the futex calls without a switch, the baseline rung.
+ *   ring  - a futex ring with max(1, m/2) tokens: each pass wakes the next thread, and the passer
+ *           blocks when it holds no other token (the article's literal block and wake-up). A
+ *           blocked task leaves the tree, and the tokens bunch (a woken thread finds several and
+ *           passes them on without blocking), so far fewer than m/2 stay runnable and most passes
+ *           make no switch: ebpf.queued.busiest and the switches per pass say how many; shown in
+ *           05-sched, not judged. m = 1 hands its token to itself: the futex calls without a switch.
  *   yield - sched_yield in a loop: all m runnable, each pass a pick and a re-insert, no wake-up.
  * One op is one pass. The JMH thread sits on CPU 1 and reads the pass count every few
  * microseconds until PASSES more were made: the crowd is never started or stopped inside a
  * measurement, and thread creation (seconds for thousands) stays in the trial's setup.
  *
  * Confirm m: ebpf.queued.busiest (the eBPF context tier, on every benchmark of `lab run`) is the
- * time-weighted mean of runnable tasks on the busiest CPU, CPU 0 here: about m/2 + 1 for ring,
- * m for yield. A flat curve is not a refutation: log2 4096 is 12 levels, each a few ns, under a
+ * time-weighted mean of runnable tasks on the busiest CPU, CPU 0 here: m for yield (the claim
+ * cfs-log-m uses the points where it is at least m/2), far fewer for ring. Time it under the
+ * context tier alone: the detail tier's probes run on every switch and inflate a pass. A flat curve is not a refutation: log2 4096 is 12 levels, each a few ns, under a
  * switch's fixed cost of a microsecond or so; the fit in 05-sched.ipynb says how much of the cost
  * log m can explain. m is bounded by kernel.pid_max, kernel.threads-max and ulimit -u (the setup
  * says which when a rung cannot start) and by memory (64 KiB stacks: 4096 threads take 256 MiB
