@@ -35,8 +35,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *                   The read finds the byte the report was about and never blocks.
  *   edgeTriggered   EPOLLET: no report comes for data left behind, so the loop must read until
  *                   the socket is empty; on a blocking fd the read that finds it empty does not
- *                   say EAGAIN, it blocks — here until SO_RCVTIMEO (TIMEOUT_MICROS, a few ms,
- *                   rounded up to the kernel's tick), which then returns EAGAIN.
+ *                   say EAGAIN, it blocks — here until SO_RCVTIMEO (TIMEOUT_MICROS), which then
+ *                   returns EAGAIN. The kernel keeps that timeout in jiffies, rounded up, and
+ *                   the wait ends on a timer tick: an op lasts up to a few ticks (1 to 10 ms
+ *                   each, by CONFIG_HZ), whatever the microseconds asked for.
  * Secondary metric `blockedReadsPerWait` (per iteration, through FiguresProfiler): reads that
  * returned no data because they waited to their timeout (EAGAIN; EINTR counted too: a signal
  * ended a read that was blocked), over the waits that reported the fd. LT: 0; ET: 1 per wait.
