@@ -12,14 +12,14 @@ WIRING.update({
     "producer_consumer": "io.contextlab.switches.ProducerConsumer",
     "pc_coroutines": "io.contextlab.switches.ProducerConsumer.coroutines",
     "pc_threads": "io.contextlab.switches.ProducerConsumer.platformThreads",
-    # i15java (issue 15): a protothread local across a yield; the state a step keeps, allocated per step
+    # issue 15: a protothread local across a yield; the state a step keeps, allocated per step
     "protothread_locals": "io.contextlab.switches.ProtothreadLocals.yieldWithLocal",
     "state_callback": "io.contextlab.switches.Calls.continuationPassingStep",
     "state_continuation": "io.contextlab.switches.ContinuationYield.runYield",
 })
 METRICS.update({"syscalls_per_switch": "syscallsPerSwitch", "locals_kept": "localsPreservedPerYield",
                 "alloc": "allocatedBytesPerStep"})
-# Benchmarks named by claims that the 2026-11-22 run did not have (i15java adds them).
+# Benchmarks named by claims that the 2026-11-22 run did not have (added in issue 15; kept for the legacy reader).
 NEW_BENCHMARKS = {WIRING["protothread_locals"]}
 
 STACKFUL = ("asm_switch", "setjmp_switch", "ucontext_switch", "continuation_switch")

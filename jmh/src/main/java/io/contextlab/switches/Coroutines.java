@@ -13,7 +13,8 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Bindings to the C coroutines: generator.c (switch-case generator), setjmp_switch.c,
+ * Bindings to the C coroutines: generator.c (switch-case generator), protothread_locals.c (a
+ * switch-case protothread checking a local across its yields), setjmp_switch.c,
  * ucontext_switch.c and asm_switch.c/.S. Every loop runs n round trips inside C (2n one-way
  * switches) and returns the coroutine's resume count, so callers can check it and the JIT cannot
  * drop the call. A coroutine handle is a native pointer; free it with the matching method.
@@ -40,6 +41,11 @@ public final class Coroutines {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
     private static final MethodHandle GENERATOR_VALUE_AFTER_YIELD = NativeLibrary.downcall("cl_generator_value_after_yield",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PT_LOCALS_SIZE = NativeLibrary.downcall("cl_pt_locals_size", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle PT_LOCALS_LOOP = NativeLibrary.downcall("cl_pt_locals_loop",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+    private static final MethodHandle PT_LOCALS_PRESERVED = NativeLibrary.downcall("cl_pt_locals_preserved",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
 
     private static final FunctionDescriptor PINGPONG = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG);
     private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(ADDRESS);
@@ -76,6 +82,28 @@ public final class Coroutines {
      */
     public static long generatorValueAfterYield(boolean keepInStruct) {
         try { return (long) GENERATOR_VALUE_AFTER_YIELD.invokeExact(keepInStruct ? 1 : 0); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /**
+     * A protothread of protothread_locals.c, not started: its struct, zeroed, in the arena (it
+     * lives as long as the arena).
+     */
+    public static MemorySegment protothreadWithLocal(Arena arena) {
+        try {
+            return arena.allocate((long) PT_LOCALS_SIZE.invokeExact(), Long.BYTES);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** n resumes of that protothread (each a resume and a yield); the checks it has made so far (one per resume after its first). */
+    public static long protothreadLocalLoop(MemorySegment protothread, long n) {
+        try { return (long) PT_LOCALS_LOOP.invokeExact(protothread, n); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
+    }
+
+    /** Of those checks, how many found the automatic local still holding its value from before the yield. */
+    public static long protothreadLocalsPreserved(MemorySegment protothread) {
+        try { return (long) PT_LOCALS_PRESERVED.invokeExact(protothread); } catch (Throwable t) { throw NativeLibrary.rethrow(t); }
     }
 
     /** Every value the C generator yields when counting to limit (at most max of them). */

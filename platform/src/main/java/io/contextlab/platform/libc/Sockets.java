@@ -20,6 +20,8 @@ import java.lang.invoke.VarHandle;
  * write, close), for the State Threads runtime (io.contextlab.st). Every call is one system call
  * and returns its result, or -errno when it fails (errno captured by FFM, never a thread-local
  * read after the fact), so a caller can tell EAGAIN (park on epoll) from a real error.
+ * Besides, for set-up code: a blocking AF_UNIX socketpair and SO_RCVTIMEO (the epoll suite's
+ * BlockingReadAfterWait reads a blocking socket whose reads end at a timeout).
  *
  * Why not java.nio's SocketChannel: its fd is reachable only through sun.nio.ch internals (or
  * java.io.FileDescriptor's private field), which would add --add-exports/--add-opens to every
@@ -31,6 +33,7 @@ public final class Sockets {
     public static final int EINTR = 4;
     public static final int EINPROGRESS = 115;
 
+    private static final int AF_UNIX = 1;
     private static final int AF_INET = 2;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_NONBLOCK = 0x800;
@@ -39,6 +42,7 @@ public final class Sockets {
     private static final int SO_REUSEADDR = 2;
     private static final int SO_ERROR = 4;
     private static final int SO_REUSEPORT = 15;
+    private static final int SO_RCVTIMEO = 20;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int LOOPBACK = 0x7f000001;
@@ -54,6 +58,8 @@ public final class Sockets {
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
@@ -154,6 +160,41 @@ public final class Sockets {
             return rc;
         }
         return fd;
+    }
+
+    /**
+     * A connected pair of BLOCKING, close-on-exec AF_UNIX stream sockets (socketpair(2)); returns
+     * 0 with the two fds in fds[0] and fds[1], or -errno. For set-up code (allocates).
+     */
+    public static int blockingUnixPair(Scratch s, int[] fds) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sv = arena.allocate(JAVA_INT, 2);
+            int rc = s.fail((int) SOCKETPAIR.invokeExact(s.errno, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+            if (rc == 0) {
+                fds[0] = sv.getAtIndex(JAVA_INT, 0);
+                fds[1] = sv.getAtIndex(JAVA_INT, 1);
+            }
+            return rc;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * SO_RCVTIMEO: a blocking read on fd that finds no data returns -EAGAIN after this long
+     * (rounded up by the kernel to its tick) instead of waiting for ever; micros &gt; 0. Returns
+     * 0 or -errno. For set-up code (allocates).
+     */
+    public static int receiveTimeout(Scratch s, int fd, long micros) {
+        if (micros <= 0) throw new IllegalArgumentException("a receive timeout must be positive (0 means none), not " + micros + " µs");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(JAVA_LONG, 2);
+            timeval.setAtIndex(JAVA_LONG, 0, micros / 1_000_000);
+            timeval.setAtIndex(JAVA_LONG, 1, micros % 1_000_000);
+            return s.fail((int) SETSOCKOPT.invokeExact(s.errno, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** The local port a socket is bound to, or -errno. */
