@@ -96,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
         registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
             args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), (s.args(full) + extra).strip()));
             args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(), withContext((s.args(full) + extra).strip())));
+            args.add(new RunMetadata.SuiteArgs("ebpf-detail", s.include(), withDetail((s.args(full) + extra).strip())));
         });
         RunDirectory run = open(root, "", mode, args);
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
@@ -202,6 +203,11 @@ final class RunCommand implements Callable<Integer> {
             return args;
         }
         return (args + " -prof " + EbpfProfiler.class.getName() + ":context").strip();
+    }
+
+    /** A step's JMH arguments with the eBPF profiler's detail tier (runqlat, syscalls, faults, wake-ups as well). */
+    static String withDetail(String args) {
+        return TracingSupport.unavailableReason() != null ? args : (args + " -prof " + EbpfProfiler.class.getName()).strip();
     }
 
     /** Opens a run directory whose metadata records this environment, commit and command line. */
@@ -362,22 +368,27 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The eBPF profiler's own cost: the step's benchmarks and settings untraced, then with
-     * EbpfProfiler's context tier (what every suite carries), back to back, as suites
-     * ebpf-untraced and ebpf-traced.
+     * EbpfProfiler's context tier (what every suite carries), then with its detail tier (opt-in,
+     * `lab bench --trace`), back to back, as suites ebpf-untraced, ebpf-traced and ebpf-detail.
      */
     static Map<String, Collection<RunResult>> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
         Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
         String started = RunMetadata.now();
         boolean failed = false;
-        for (String variant : List.of("untraced", "traced")) {
+        for (String variant : List.of("untraced", "traced", "detail")) {
             Lab.note("ebpf perturbation: " + variant);
             String name = "ebpf-" + variant;
             String args = step.args(!run.metadata().mode().equals("quick"));
-            results.put(name, jmh(run, name, step.include(), variant.equals("traced") ? withContext(args) : args, List.of(), console));
+            String traced = switch (variant) {
+                case "traced" -> withContext(args);
+                case "detail" -> withDetail(args);
+                default -> args;
+            };
+            results.put(name, jmh(run, name, step.include(), traced, List.of(), console));
             failed |= !"measured".equals(run.metadata().suites().get(name).status());
         }
         run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",
-                failed ? "a twin failed (see ebpf-untraced, ebpf-traced)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
+                failed ? "a twin failed (see ebpf-untraced, ebpf-traced, ebpf-detail)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
         return results;
     }
 
