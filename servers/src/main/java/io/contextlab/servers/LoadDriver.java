@@ -87,9 +87,14 @@ final class LoadDriver {
             // Every model is launched at once (their start-ups overlap), then the swept Java
             // models are warmed up one at a time.
             for (Models model : s.models()) running.put(model, new Running(model, port++, s.logDir().resolve(model.id() + ".log")));
-            List<Thread> launches = new ArrayList<>();
-            for (Running r : running.values()) launches.add(Thread.ofVirtual().start(() -> launch(r)));
-            for (Thread t : launches) t.join();
+            // Every process is started from this thread (see ServerProcess.spawn) before any is
+            // waited for, so their start-ups overlap.
+            Map<Running, ServerProcess.Spawned> spawned = new LinkedHashMap<>();
+            for (Running r : running.values()) {
+                ServerProcess.Spawned sp = spawn(r);
+                if (sp != null) spawned.put(r, sp);
+            }
+            for (var e : spawned.entrySet()) await(e.getKey(), e.getValue());
             for (Running r : running.values()) {
                 if (r.server != null && (swept.contains(r.model) || s.openLoopModels().contains(r.model))) warm(r);
             }
@@ -131,26 +136,41 @@ final class LoadDriver {
 
     /** Starts a model's process and waits until it answers; a failure is recorded in r. */
     private void launch(Running r) {
+        ServerProcess.Spawned sp = spawn(r);
+        if (sp != null) await(r, sp);
+    }
+
+    private ServerProcess.Spawned spawn(Running r) {
         Models model = r.model;
         try {
             if (!ServerProcess.answers200(r.port) && portInUse(r.port)) {
                 throw new IOException("port " + r.port + " is taken by another program: pick another base with --port");
             }
             r.command = ServerProcess.command(model, s, r.port, s.logDir());
-            synchronized (log) {
-                log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, r.port);
-            }
-            r.server = ServerProcess.start(model, r.command, r.port, r.logFile);
+            log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, r.port);
+            return ServerProcess.spawn(r.command, r.logFile);
+        } catch (IOException | RuntimeException e) {
+            failed(r, e);
+            return null;
+        }
+    }
+
+    private void await(Running r, ServerProcess.Spawned sp) {
+        try {
+            r.server = ServerProcess.await(sp, r.model, r.port, r.logFile);
             r.idle = ProcessTree.snapshot(r.server.pid());
         } catch (IOException | RuntimeException e) {
-            synchronized (log) {
-                log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
-            }
-            r.status = "failed";
-            r.reason = e.getMessage();
-            if (r.server != null) r.server.close();
-            r.server = null;
+            if (sp.process().isAlive()) sp.process().destroyForcibly();
+            failed(r, e);
         }
+    }
+
+    private void failed(Running r, Exception e) {
+        log.printf("servers: %s not started: %s%n", r.model.id(), e.getMessage());
+        r.status = "failed";
+        r.reason = e.getMessage();
+        if (r.server != null) r.server.close();
+        r.server = null;
     }
 
     /** The Java models' warm-up (JIT, allocator and thread caches), discarded; then the idle snapshot. */
