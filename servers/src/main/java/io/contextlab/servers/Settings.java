@@ -16,7 +16,7 @@ import java.util.List;
  * nine points with Connection: close, 1 s each, the Python pair also at 1,000; then the
  * open-loop latency of nginx, reuseport, selector and virtual at 25/50/75/90 % of their peak, 1 s
  * each; then every model's memory with 1,000 idle keep-alive connections. A server not drained
- * 1.5 s after a point is restarted. Full ({@code --full}): every model at the twelve keep-alive
+ * 1 s after a point is restarted. Full ({@code --full}): every model at the twelve keep-alive
  * points, 1 to 10,000, of 10 s after a 5 s warm-up, three Connection: close points of 5 s, the
  * article's points (and 1,000 for all four) with both connection modes, open loop for 10 s in
  * three repetitions, and 10,000 idle connections.

@@ -77,5 +77,13 @@ class LoadDriverTest {
         assertFalse(ratio.get("reason").isJsonNull(), "no 1,000-connection point here, so a reason");
         assertEquals(3, report.points().stream().filter(p -> p.connection().equals("close")).count());
         assertEquals(3, json.getAsJsonArray("memory").size(), "one memory record per model: " + log);
+        for (JsonElement e : json.getAsJsonArray("memory")) {
+            JsonObject m = e.getAsJsonObject();
+            boolean java = m.get("model").getAsString().equals("selector");
+            assertEquals(java, !m.get("heap_bytes_per_connection").isJsonNull(), "heap after GC for the Java model only: " + m);
+        }
+        assertTrue(json.get("wall_s").getAsDouble() > 0);
+        assertTrue(json.getAsJsonArray("open_loop").isEmpty(), "no open loop asked for");
+        assertTrue(json.get("driver_check").isJsonNull());
     }
 }
