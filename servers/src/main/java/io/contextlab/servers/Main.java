@@ -181,7 +181,7 @@ public final class Main {
                 settings.repetitions(), settings.seed(), settings.articleClose(), settings.articleKeepAlive(),
                 settings.memoryConnections(), keepAlive, concurrency != null ? List.of() : Settings.ARTICLE_BEYOND, beyond,
                 openLoop, Settings.OPEN_LOOP_PERCENTS, openLoopSeconds != null ? openLoopSeconds : full ? 10 : 1,
-                full ? Settings.FULL_REPETITIONS : 1, full ? 10 : 1.0);
+                full ? Settings.FULL_REPETITIONS : 1, full ? 10 : 0.5);
         ServersReport.Report report = new LoadDriver(settings, System.err).run();
         ServersReport.printSummary(report, System.out);
         System.out.println("servers: wrote " + outPath);

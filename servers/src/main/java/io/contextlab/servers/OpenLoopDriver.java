@@ -105,16 +105,17 @@ final class OpenLoopDriver {
                 ch.configureBlocking(false);
             }
             boolean closed = rate <= 0;
+            // Each connection answers one request before the clock starts (untimed), so the
+            // server has set it up: the point measures a rate, not 1,000 connections' first use.
+            for (int t = 0; t < receivers; t++) rs.add(new Receiver(closed));
+            for (int i = 0; i < conns.size(); i++) rs.get(i % receivers).add(conns.get(i));
+            for (Receiver r : rs) r.prime();
             long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             long end = t0 + (long) (seconds * 1e9);
             // Each thread sends its share of the schedule on its own connections: thread t sends
             // requests t, t + R, t + 2R, ... of the global schedule t0 + k / rate.
             double interval = closed ? 0 : 1e9 / rate;
-            for (int t = 0; t < receivers; t++) {
-                rs.add(new Receiver(closed, t0 + (long) (t * interval), interval * receivers, end));
-            }
-            for (int i = 0; i < conns.size(); i++) rs.get(i % receivers).add(conns.get(i));
-            for (Receiver r : rs) r.start();
+            for (int t = 0; t < receivers; t++) rs.get(t).start(t0 + (long) (t * interval), interval * receivers, end);
             for (Receiver r : rs) r.join();
             Histogram latency = new Histogram(HIGHEST_NS, 3), lag = new Histogram(HIGHEST_NS, 3);
             long completed = 0, ok = 0, errors = 0, unfinished = 0, scheduled = 0, sent = 0;
@@ -156,18 +157,44 @@ final class OpenLoopDriver {
         final Histogram latency = new Histogram(HIGHEST_NS, 3), lag = new Histogram(HIGHEST_NS, 3);
         final AtomicLong errors = new AtomicLong();
         final ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-        final long first, end;
-        final double every;
+        long first, end;
+        double every;
         long completed, ok, unfinished, scheduled, sent;
         volatile boolean stop;
         Thread thread;
 
-        Receiver(boolean closedLoop, long first, double every, long end) throws IOException {
+        Receiver(boolean closedLoop) throws IOException {
             this.closedLoop = closedLoop;
-            this.first = first;
-            this.every = every;
-            this.end = end;
             this.selector = Selector.open();
+        }
+
+        /** One untimed request on each connection, answered before the point starts (at most 3 s). */
+        void prime() throws IOException {
+            idle.clear();
+            for (Conn c : mine) if (!c.send(0)) errors.incrementAndGet();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            boolean loop = closedLoop;
+            while (idle.size() < mine.size() && System.nanoTime() < deadline) {
+                if (selector.select(10) > 0) {
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        if (key.isValid()) primeRead((Conn) key.attachment(), key);
+                    }
+                    selector.selectedKeys().clear();
+                }
+            }
+            for (Conn c : mine) {
+                if (c.inFlight) {             // not answered in time: never used (a late answer would be misread)
+                    c.inFlight = false;
+                    c.dead = true;
+                }
+            }
+            if (loop) idle.clear();
+        }
+
+        private void primeRead(Conn c, SelectionKey k) {
+            boolean was = c.inFlight;
+            read(c, k);                       // end is 0 here: nothing is recorded or sent next
+            if (was && !c.inFlight && closedLoop) idle.add(c);
         }
 
         void add(Conn c) throws IOException {
@@ -176,7 +203,11 @@ final class OpenLoopDriver {
             c.ch.register(selector, SelectionKey.OP_READ, c);
         }
 
-        void start() {
+        void start(long first, double every, long end) {
+            this.first = first;
+            this.every = every;
+            this.end = end;
+            idle.removeIf(c -> c.dead);
             thread = new Thread(this, "open-loop-driver");
             thread.setDaemon(true);
             thread.start();
@@ -239,7 +270,10 @@ final class OpenLoopDriver {
                         ready = selector.selectNow();
                         if (ready == 0) LockSupport.parkNanos(Math.min(wait, PARK_NS));
                     } else {
-                        ready = selector.select(Math.max(1, Math.min(wait / 1_000_000, Math.max(1, (cutoff - now) / 1_000_000))));
+                        // Nothing to send (all sent, or every connection busy): wait for a response,
+                        // but no longer than the end of the window, then in short steps to the cut-off.
+                        long until = now < end ? end - now : Math.min(10_000_000L, cutoff - now);
+                        ready = selector.select(Math.max(1, Math.min(wait, until) / 1_000_000));
                     }
                     if (ready > 0) {
                         for (SelectionKey key : selector.selectedKeys()) {

@@ -87,10 +87,11 @@ final class ServersReport {
                     Map<String, Long> sendLagUs, boolean corrected) {}
 
     /**
-     * The open-loop driver's closed-loop throughput against wrk's at one point: the same model,
-     * connections and duration; ratio = driver / wrk (means), within_tolerance when |ratio − 1| ≤ tolerance.
+     * The open-loop driver's closed-loop throughput against wrk's at one point, in back-to-back
+     * pairs (wrk_runs[i], driver_runs[i]): the same model, connections and duration; ratio = driver
+     * / wrk (means over the pairs), within_tolerance when |ratio − 1| ≤ tolerance.
      */
-    record DriverCheck(String model, int concurrency, Double wrkRequestsPerS, int wrkPoints, Double driverRequestsPerS,
+    record DriverCheck(String model, int concurrency, Double wrkRequestsPerS, List<Double> wrkRuns, Double driverRequestsPerS,
                        List<Double> driverRuns, Double ratio, double tolerance, Boolean withinTolerance, String reason) {}
 
     record Report(String format, String mode, String started, String finished, double wallS, Map<String, Object> settings,

@@ -97,7 +97,7 @@ class ServersRecordTest {
                                 1000L, 0L, 0L, 1000.0, latency, Map.of("p50", 10L, "p99", 90L), true),
                         new ServersReport.OpenLoop("selector", 1, "skipped", "no peak", 1000, 0, 25, null, 1.0, null, null,
                                 null, null, null, null, null, null, true)),
-                new ServersReport.DriverCheck("nginx", 1000, 100.0, 3, 95.0, List.of(94.0, 96.0), 0.95, 0.1, true, null));
+                new ServersReport.DriverCheck("nginx", 1000, 100.0, List.of(99.0, 101.0), 95.0, List.of(94.0, 96.0), 0.95, 0.1, true, null));
     }
 
     @Test
