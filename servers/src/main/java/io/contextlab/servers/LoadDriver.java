@@ -345,11 +345,11 @@ final class LoadDriver {
         List<Double> wrkRuns = new ArrayList<>(), runs = new ArrayList<>();
         try {
             for (int i = 0; i < CHECK_PAIRS; i++) {
-                Wrk.Result w = Wrk.finish(wrk.start(wrk.command(r.url(), c, Wrk.threadsFor(c), s.durationSeconds(),
-                        s.wrkTimeoutSeconds(), true)), (long) s.durationSeconds() + 60);
+                Wrk.Result w = Wrk.finish(wrk.start(wrk.command(r.url(), c, Wrk.threadsFor(c), s.closeDurationSeconds(),
+                        s.wrkTimeoutSeconds(), true)), (long) s.closeDurationSeconds() + 60);
                 wrkRuns.add(Math.round((w.requests() - w.errors().non2xx()) / w.durationSeconds() * 10) / 10.0);
                 drain(r.server, r.idle, s.drainBoundSeconds());
-                OpenLoopDriver.Result res = OpenLoopDriver.run(r.port, c, 0, s.durationSeconds(), Settings.OPEN_LOOP_THREADS);
+                OpenLoopDriver.Result res = OpenLoopDriver.run(r.port, c, 0, s.closeDurationSeconds(), Settings.OPEN_LOOP_THREADS);
                 runs.add(Math.round(res.okPerSecond() * 10) / 10.0);
                 drain(r.server, r.idle, s.drainBoundSeconds());
             }

@@ -153,7 +153,7 @@ public final class Main {
         Path outPath = Path.of(out).toAbsolutePath();
         Path logs = logDir != null ? Path.of(logDir) : outPath.resolveSibling("servers-logs");
         Settings settings = new Settings(full ? "full" : "quick", chosen, cs, closeCs,
-                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 1)),
+                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 2)),
                 Wrk.wholeSeconds(duration != null ? duration : (full ? 5 : 1)),
                 warmup != null ? Wrk.wholeSeconds(warmup) : (full ? 5 : 1),
                 timeout, idleMs, workers, Runtime.getRuntime().availableProcessors(), port, java, jarPath,
