@@ -10,7 +10,7 @@ import java.util.List;
  * A sweep's settings, all recorded in servers.json. Every model is started once; then each
  * repetition runs every model's points, the models in an order shuffled per repetition from
  * {@code seed} (so drift does not line up with a model). Quick (the default, part of `lab run`,
- * about three minutes): three repetitions of: reuseport, selector, virtual and nginx at 1,000
+ * meant to fit in three and a half minutes): three repetitions of: reuseport, selector, virtual and nginx at 1,000
  * keep-alive connections (the nginx ratio; the peaks of the open-loop rates) for 2 s after a 1 s
  * warm-up of the Java models, and the article's 2x2 (py-thread, py-fork, c-thread, c-fork) at its
  * nine points with Connection: close, 1 s each; then the
