@@ -133,7 +133,7 @@ SERVER_COLUMNS = ["run", "label", "model", "kind", "concurrency", "status", "rea
 
 
 def servers(runs=None):
-    """servers.json's points (contextlab.servers/2 and /1), one row per model x concurrency x
+    """servers.json's points (contextlab.servers/3, /2 and /1), one row per model x concurrency x
     connection x repetition: nested fields flattened (latency_us.p99, server.threads, ...), each
     point's model `kind` from the servers list, latency_{p50,p99,max}_ms from latency_us, errors =
     the sum of errors.*, and `repetition` (1 for a v1 record, which measured each point once)."""
@@ -165,8 +165,20 @@ def servers(runs=None):
     return df
 
 
+def server_open_loop(runs=None):
+    """servers.json v3's `open_loop`: one row per run x model x repetition x rate, latency_us and
+    send_lag_us flattened (latency_us.p99, ...); empty for v1 and v2 records."""
+    rows = []
+    for run in load(runs):
+        data = run.servers()
+        for o in (data or {}).get("open_loop") or []:
+            rows.append(dict(o, run=run.name, label=run.label))
+    return pd.json_normalize(rows) if rows else pd.DataFrame()
+
+
 def server_memory(runs=None):
-    """servers.json v2's `memory`: one row per run x model (bytes_per_connection, connections, answered, ...)."""
+    """servers.json's `memory` (v2, v3: with heap_bytes_per_connection for the Java models): one row
+    per run x model (bytes_per_connection, connections, answered, ...)."""
     rows = []
     for run in load(runs):
         data = run.servers()
@@ -182,7 +194,7 @@ def server_ratios(runs=None):
     for run in load(runs):
         data = run.servers() or {}
         q = data.get("ratio_to_nginx")
-        if q and data.get("format") == formats.SERVERS:
+        if q and data.get("format") in (formats.SERVERS, formats.SERVERS_V2):
             rows.append(dict(run=run.name, family="nginx", connection="keep-alive", concurrency=q["concurrency"],
                              model=q["best_java_model"], ratio=q["ratio"],
                              ci_low=(q.get("ci") or [None, None])[0], ci_high=(q.get("ci") or [None, None])[1]))

@@ -197,6 +197,18 @@ def servers_records():
                             latency_us={"p50": 100, "p90": 200, "p99": 300, "p999": 800, "max": 900, "mean": 120.0,
                                         "stdev": 50.0},
                             errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
+    # The article's 2x2, its Python pair: Connection: close at the article's points and 1000, three
+    # repetitions each (v1 has no `repetition` key: the reader numbers them 1); thread peaks at 4
+    # clients, fork serves a twelfth of it everywhere.
+    py_thread = {1: 1000, 2: 1200, 3: 1400, 4: 1500, 10: 1450, 50: 1300, 100: 1200, 200: 1000, 500: 700, 1000: 300}
+    for model, scale in (("py-thread", 1.0), ("py-fork", 1 / 12)):
+        for c, rps in py_thread.items():
+            for wobble in (0.99, 1.0, 1.01):
+                out.append(dict(POINT, model=model, concurrency=c, connection="close", status="measured", reason=None,
+                                requests_per_s=rps * scale * wobble, ok_requests_per_s=rps * scale * wobble,
+                                latency_us={"p50": 100, "p90": 200, "p99": 300, "p999": 800, "max": 900, "mean": 120.0,
+                                            "stdev": 50.0},
+                                errors={"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}))
     out.append(dict(POINT, model="fork", concurrency=10000, status="skipped", reason="beyond RLIMIT_NOFILE 20000"))
     return out
 

@@ -101,7 +101,7 @@ class LoaderTest(unittest.TestCase):
 
     def test_servers_points_are_flattened(self):
         srv = lab.servers(lab.load([self.full]))
-        self.assertEqual(set(srv["model"]), {"thread", "fork", "virtual", "nginx"})
+        self.assertEqual(set(srv["model"]), {"thread", "fork", "virtual", "nginx", "py-thread", "py-fork"})
         thread10 = srv[(srv["model"] == "thread") & (srv["concurrency"] == 10)].iloc[0]
         self.assertEqual(thread10["requests_per_s"], 11800)
         self.assertEqual(thread10["latency_p99_ms"], 3.0)  # servers.json's latency_us.p99 / 1000

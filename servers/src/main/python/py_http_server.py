@@ -95,8 +95,10 @@ class ForkServer(socketserver.ForkingMixIn, http.server.HTTPServer):
     pass
 
 
-class Stop(Exception):
-    pass
+class Stop(BaseException):
+    """Raised by the SIGTERM/SIGINT handler in the parent. Not an Exception: socketserver's
+    _handle_request_noblock catches Exception (and only logs it), so a signal landing inside
+    process_request, e.g. during os.fork(), would be swallowed and the server would go on serving."""
 
 
 def main():

@@ -39,7 +39,9 @@ final class LoadDriver {
     private final PrintStream log;
     private final Wrk wrk;
     private final List<ServersReport.Point> points = new ArrayList<>();
-    private final List<ServersReport.Server> servers = new ArrayList<>();
+    private final List<ServersReport.Server> servers = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Whether the last point's server was back to its idle sockets and processes within the bound. */
+    private boolean lastDrained = true;
 
     LoadDriver(Settings settings, PrintStream log) throws IOException {
         this.s = settings;
@@ -57,6 +59,8 @@ final class LoadDriver {
         ServerProcess server;
         ProcessTree.Snapshot idle;
         String status = "ok", reason, deadReason;
+        int restarts;
+        boolean drained = true;
 
         Running(Models model, int port, Path logFile) {
             this.model = model;
@@ -71,20 +75,41 @@ final class LoadDriver {
 
     ServersReport.Report run() throws IOException, InterruptedException {
         String started = Instant.now().toString();
+        long t0 = System.nanoTime();
         int port = s.basePort();
         Map<Models, Running> running = new LinkedHashMap<>();
         List<List<String>> orders = new ArrayList<>();
         List<ServersReport.Memory> memory = new ArrayList<>();
+        List<ServersReport.OpenLoop> openLoop = new ArrayList<>();
+        ServersReport.DriverCheck check = null;
+        List<Models> swept = s.swept();
         try {
-            for (Models model : s.models()) {
-                running.put(model, start(model, port++));
+            // Every model is launched at once (their start-ups overlap), then the swept Java
+            // models are warmed up one at a time.
+            for (Models model : s.models()) running.put(model, new Running(model, port++, s.logDir().resolve(model.id() + ".log")));
+            // Every process is started from this thread (see ServerProcess.spawn) before any is
+            // waited for, so their start-ups overlap.
+            Map<Running, ServerProcess.Spawned> spawned = new LinkedHashMap<>();
+            for (Running r : running.values()) {
+                ServerProcess.Spawned sp = spawn(r);
+                if (sp != null) spawned.put(r, sp);
+            }
+            for (var e : spawned.entrySet()) await(e.getKey(), e.getValue());
+            for (Running r : running.values()) {
+                if (r.server != null && (swept.contains(r.model) || s.openLoopModels().contains(r.model))) warm(r);
             }
             for (int rep = 1; rep <= s.repetitions(); rep++) {
-                List<Models> order = Settings.order(s.models(), s.seed(), rep);
+                List<Models> order = Settings.order(swept, s.seed(), rep);
                 orders.add(order.stream().map(Models::id).toList());
                 log.printf("servers: repetition %d of %d: %s%n", rep, s.repetitions(), Models.ids(order));
                 for (Models model : order) {
                     sweep(running.get(model), rep);
+                }
+            }
+            if (!s.openLoopModels().isEmpty()) {
+                check = driverCheck(running.get(Models.NGINX));
+                for (int rep = 1; rep <= s.openLoopRepetitions(); rep++) {
+                    for (Models model : s.openLoopModels()) openLoop.addAll(openLoop(running.get(model), rep));
                 }
             }
             if (s.memoryConnections() > 0) {
@@ -93,39 +118,91 @@ final class LoadDriver {
                 }
             }
         } finally {
-            for (Running r : running.values()) stop(r);
+            List<Thread> stops = new ArrayList<>();
+            for (Running r : running.values()) stops.add(Thread.ofVirtual().start(() -> stop(r)));
+            for (Thread t : stops) t.join();
+            // The servers list in the models' order, whatever order the stops ended in.
+            servers.sort(java.util.Comparator.comparingInt(x -> s.models().indexOf(Models.byId(x.model()))));
         }
+        double wall = Math.round((System.nanoTime() - t0) / 1e8) / 10.0;
         ServersReport.Report report = new ServersReport.Report(ServersReport.FORMAT, s.mode(), started,
-                Instant.now().toString(), settingsMap(orders), environment(), servers, points,
+                Instant.now().toString(), wall, settingsMap(orders), environment(), servers, points,
                 ServersReport.ratio(points, Settings.RATIO_CONCURRENCY, s.seed()),
-                ServersReport.threadFork(points, s.seed()), memory, List.of());
+                ServersReport.threadFork(points, s.seed()), memory, openLoop, check);
         ServersReport.write(report, s.out());
+        log.printf("servers: the step took %.1f s%n", wall);
         return report;
     }
 
-    private Running start(Models model, int port) throws InterruptedException {
-        Running r = new Running(model, port, s.logDir().resolve(model.id() + ".log"));
+    /** Starts a model's process and waits until it answers; a failure is recorded in r. */
+    private void launch(Running r) {
+        ServerProcess.Spawned sp = spawn(r);
+        if (sp != null) await(r, sp);
+    }
+
+    private ServerProcess.Spawned spawn(Running r) {
+        Models model = r.model;
         try {
-            if (!ServerProcess.answers200(port) && portInUse(port)) {
-                throw new IOException("port " + port + " is taken by another program: pick another base with --port");
+            if (!ServerProcess.answers200(r.port) && portInUse(r.port)) {
+                throw new IOException("port " + r.port + " is taken by another program: pick another base with --port");
             }
-            r.command = ServerProcess.command(model, s, port, s.logDir());
-            log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, port);
-            r.server = ServerProcess.start(model, r.command, port, r.logFile);
-            r.idle = ProcessTree.snapshot(r.server.pid());
-            if (s.warmupSeconds() > 0 && model.kind == Models.Kind.JAVA) {
-                runWrk(r.url(), 10, s.warmupSeconds());       // JIT, allocator and thread caches; discarded
-                drain(r.server, r.idle);
-                r.idle = ProcessTree.snapshot(r.server.pid());
-            }
-        } catch (IOException e) {
-            log.printf("servers: %s not started: %s%n", model.id(), e.getMessage());
-            r.status = "failed";
-            r.reason = e.getMessage();
-            if (r.server != null) r.server.close();
-            r.server = null;
+            r.command = ServerProcess.command(model, s, r.port, s.logDir());
+            log.printf("servers: %s (%s) on 127.0.0.1:%d%n", model.id(), model.description, r.port);
+            return ServerProcess.spawn(r.command, r.logFile);
+        } catch (IOException | RuntimeException e) {
+            failed(r, e);
+            return null;
         }
-        return r;
+    }
+
+    private void await(Running r, ServerProcess.Spawned sp) {
+        try {
+            r.server = ServerProcess.await(sp, r.model, r.port, r.logFile);
+            r.idle = ProcessTree.snapshot(r.server.pid());
+        } catch (IOException | RuntimeException e) {
+            if (sp.process().isAlive()) sp.process().destroyForcibly();
+            failed(r, e);
+        }
+    }
+
+    private void failed(Running r, Exception e) {
+        log.printf("servers: %s not started: %s%n", r.model.id(), e.getMessage());
+        r.status = "failed";
+        r.reason = e.getMessage();
+        if (r.server != null) r.server.close();
+        r.server = null;
+    }
+
+    /** The Java models' warm-up (JIT, allocator and thread caches), discarded; then the idle snapshot. */
+    private void warm(Running r) throws InterruptedException {
+        if (s.warmupSeconds() <= 0 || r.model.kind != Models.Kind.JAVA) return;
+        try {
+            runWrk(r.url(), 10, s.warmupSeconds());
+            drain(r.server, r.idle, 10);
+            r.idle = ProcessTree.snapshot(r.server.pid());
+        } catch (IOException e) {
+            log.printf("servers: %s warm-up failed: %s%n", r.model.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * A server that did not drain within the bound after a point: stopped and started again on
+     * its port (a Java model warmed up again), so the next point does not begin on the last one's
+     * queue (a fork server at 33 requests/s takes seconds to work off hundreds of queued
+     * connections). False when it could not be started again (the model is then marked dead).
+     */
+    private boolean restart(Running r) throws InterruptedException {
+        log.printf("servers: %s not drained within %.1f s: restarted%n", r.model.id(), s.drainBoundSeconds());
+        r.server.stop();
+        r.server = null;
+        launch(r);
+        if (r.server == null) {
+            r.deadReason = "not restarted after a point: " + r.reason;
+            return false;
+        }
+        warm(r);
+        r.restarts++;
+        return true;
     }
 
     /** One repetition of one model's points. */
@@ -147,7 +224,15 @@ final class LoadDriver {
                 points.add(ServersReport.Point.skipped(model.id(), load, rep, skip));
                 continue;
             }
-            points.add(measure(model, r.server, r.port, r.url(), load, r.idle, rep));
+            ServersReport.Point p = measure(model, r.server, r.port, r.url(), load, r.idle, rep);
+            if (!lastDrained && r.server.process.isAlive()) {
+                p = p.withRestart();
+                if (!restart(r)) {
+                    points.add(p);
+                    continue;
+                }
+            }
+            points.add(p);
             if (!r.server.process.isAlive()) {
                 r.deadReason = "server exited with " + r.server.process.exitValue() + " during c=" + c + " "
                         + load.connection() + " (see " + r.logFile.getFileName() + ")";
@@ -182,33 +267,151 @@ final class LoadDriver {
      * Memory per connection: the tree's PSS and RSS idle, then with memoryConnections idle
      * keep-alive connections open, each having had one request answered (so a thread or process
      * exists for it). bytes_per_connection is the PSS difference over the connections answered.
+     * For a Java model each state is read right after a full GC (JavaHeap), and the heap used
+     * after that GC gives heap_bytes_per_connection the same way.
      */
     private ServersReport.Memory memory(Running r) throws InterruptedException {
         int n = s.memoryConnections();
         long pid = r.server.pid();
+        JavaHeap heap = null;
+        String heapFailure = null;
+        if (r.model.kind == Models.Kind.JAVA) {
+            try {
+                heap = JavaHeap.attach(pid);
+            } catch (IOException | RuntimeException e) {
+                heapFailure = "heap not read: " + e.getMessage();
+            }
+        }
         try {
+            Long heapBefore = heap == null ? null : heap.afterGcKb();
             ProcessTree.Snapshot before = ProcessTree.snapshot(pid);
             long pssBefore = ProcessTree.pssKb(pid);
             int answered;
             long pssWith;
+            Long heapWith;
             ProcessTree.Snapshot with;
             try (IdleConnections idle = IdleConnections.open(r.port, n, 3_000)) {
                 answered = idle.answered();
-                Thread.sleep(200);
+                Thread.sleep(100);
+                heapWith = heap == null ? null : heap.afterGcKb();
                 with = ProcessTree.snapshot(pid);
                 pssWith = ProcessTree.pssKb(pid);
             }
-            drain(r.server, r.idle);
+            // Back to `before`, taken with the JMX agent's sockets open (r.idle predates them).
+            drain(r.server, before, 10);
             Long perConnection = answered > 0 ? Math.round((pssWith - pssBefore) * 1024.0 / answered) : null;
-            log.printf("servers: %-9s memory: %d of %d idle connections answered, PSS %d -> %d KiB, %s bytes each%n",
-                    r.model.id(), answered, n, pssBefore, pssWith, perConnection);
+            Long heapPerConnection = answered > 0 && heapWith != null ? Math.round((heapWith - heapBefore) * 1024.0 / answered) : null;
+            log.printf("servers: %-9s memory: %d of %d idle connections answered, PSS %d -> %d KiB, %s bytes each%s%n",
+                    r.model.id(), answered, n, pssBefore, pssWith, perConnection,
+                    heapWith == null ? "" : "; heap after GC " + heapBefore + " -> " + heapWith + " KiB, " + heapPerConnection + " bytes each");
+            String reason = answered < n ? (n - answered) + " of " + n + " connections not answered" : null;
+            if (heapFailure != null) reason = reason == null ? heapFailure : reason + "; " + heapFailure;
             return new ServersReport.Memory(r.model.id(), n, answered, before.rssKb(), pssBefore, with.rssKb(), pssWith,
                     with.threads(), with.processes(), perConnection, answered > 0 ? Math.round((with.rssKb() - before.rssKb()) * 1024.0 / answered) : null,
-                    answered < n ? (n - answered) + " of " + n + " connections not answered within 3 s" : null);
+                    heapBefore, heapWith, heapPerConnection, reason);
         } catch (IOException | RuntimeException e) {
             log.printf("servers: %s memory failed: %s%n", r.model.id(), e);
-            return new ServersReport.Memory(r.model.id(), n, 0, null, null, null, null, null, null, null, null, e.toString());
+            return new ServersReport.Memory(r.model.id(), n, 0, null, null, null, null, null, null, null, null, null, null, null,
+                    e.toString());
+        } finally {
+            if (heap != null) heap.close();
         }
+    }
+
+    /** Mean ok requests/s of a model's measured keep-alive points at `concurrency`, or null. */
+    private Double peak(Models model, int concurrency) {
+        List<Double> ok = points.stream().filter(p -> p.model().equals(model.id()) && p.concurrency() == concurrency
+                && "keep-alive".equals(p.connection()) && "measured".equals(p.status()) && p.okRequestsPerS() != null)
+                .map(ServersReport.Point::okRequestsPerS).toList();
+        return ok.isEmpty() ? null : ServersReport.mean(ok);
+    }
+
+    /** Pairs per driver check: wrk, then the driver in closed loop, each as long as a sweep point. */
+    static final int CHECK_PAIRS = 2;
+    static final double CHECK_TOLERANCE = 0.10;
+
+    /**
+     * The open-loop driver in closed loop against wrk, back to back so that both see the same
+     * machine: nginx at RATIO_CONCURRENCY keep-alive connections, CHECK_PAIRS pairs of one wrk
+     * run and one driver run of the sweep's duration; ratio = mean driver / mean wrk over the
+     * pairs. The first driver run also warms the driver's JIT.
+     */
+    private ServersReport.DriverCheck driverCheck(Running r) throws InterruptedException {
+        int c = Settings.RATIO_CONCURRENCY;
+        if (r == null || r.server == null || r.deadReason != null) {
+            return new ServersReport.DriverCheck("nginx", c, null, List.of(), null, List.of(), null, CHECK_TOLERANCE, null,
+                    "nginx not running in this session");
+        }
+        List<Double> wrkRuns = new ArrayList<>(), runs = new ArrayList<>();
+        try {
+            for (int i = 0; i < CHECK_PAIRS; i++) {
+                Wrk.Result w = Wrk.finish(wrk.start(wrk.command(r.url(), c, Wrk.threadsFor(c), s.closeDurationSeconds(),
+                        s.wrkTimeoutSeconds(), true)), (long) s.closeDurationSeconds() + 60);
+                wrkRuns.add(Math.round((w.requests() - w.errors().non2xx()) / w.durationSeconds() * 10) / 10.0);
+                drain(r.server, r.idle, s.drainBoundSeconds());
+                OpenLoopDriver.Result res = OpenLoopDriver.run(r.port, c, 0, s.closeDurationSeconds(), Settings.OPEN_LOOP_THREADS);
+                runs.add(Math.round(res.okPerSecond() * 10) / 10.0);
+                drain(r.server, r.idle, s.drainBoundSeconds());
+            }
+        } catch (IOException e) {
+            return new ServersReport.DriverCheck(r.model.id(), c, null, wrkRuns, null, runs, null, CHECK_TOLERANCE, null,
+                    "the check failed: " + e);
+        }
+        double wrkMean = ServersReport.mean(wrkRuns), mean = ServersReport.mean(runs);
+        double ratio = mean / wrkMean;
+        log.printf("servers: open-loop driver in closed loop on %s at c=%d: %.0f req/s against wrk's %.0f, back to back: %.2f x%n",
+                r.model.id(), c, mean, wrkMean, ratio);
+        return new ServersReport.DriverCheck(r.model.id(), c, wrkMean, wrkRuns, mean, runs, round(ratio, 3), CHECK_TOLERANCE,
+                Math.abs(ratio - 1) <= CHECK_TOLERANCE, null);
+    }
+
+    /** One repetition of a model's open-loop points: each rate a percentage of its keep-alive peak. */
+    private List<ServersReport.OpenLoop> openLoop(Running r, int rep) throws InterruptedException {
+        List<ServersReport.OpenLoop> out = new ArrayList<>();
+        int c = Settings.RATIO_CONCURRENCY;
+        Double peak = r == null ? null : peak(r.model, c);
+        for (int pct : s.openLoopPercents()) {
+            String why = r == null ? "model not in this session"
+                    : r.server == null || r.deadReason != null ? "server not running: " + (r.deadReason != null ? r.deadReason : r.reason)
+                    : peak == null ? "no peak: not measured at " + c + " keep-alive connections in this session" : null;
+            String model = r == null ? "?" : r.model.id();
+            if (why != null) {
+                out.add(new ServersReport.OpenLoop(model, rep, "skipped", why, c, 0, pct, peak, s.openLoopSeconds(), null, null,
+                        null, null, null, null, null, null, true));
+                continue;
+            }
+            double rate = Math.round(peak * pct / 100.0);
+            try {
+                OpenLoopDriver.Result res = OpenLoopDriver.run(r.port, c, rate, s.openLoopSeconds(), Settings.OPEN_LOOP_THREADS);
+                drain(r.server, r.idle, s.drainBoundSeconds());
+                var h = res.latencyNs();
+                Map<String, Long> lat = new LinkedHashMap<>();
+                lat.put("p50", us(h.getValueAtPercentile(50)));
+                lat.put("p90", us(h.getValueAtPercentile(90)));
+                lat.put("p99", us(h.getValueAtPercentile(99)));
+                lat.put("p99.9", us(h.getValueAtPercentile(99.9)));
+                lat.put("max", us(h.getMaxValue()));
+                Map<String, Long> lag = new LinkedHashMap<>();
+                lag.put("p50", us(res.sendLagNs().getValueAtPercentile(50)));
+                lag.put("p99", us(res.sendLagNs().getValueAtPercentile(99)));
+                ServersReport.OpenLoop o = new ServersReport.OpenLoop(model, rep, "measured", null, c, rate, pct, round(peak, 1),
+                        s.openLoopSeconds(), res.scheduled(), res.completed(), res.ok(), res.errors(), res.unfinished(),
+                        round(res.completedPerSecond(), 1), lat, lag, true);
+                log.printf("servers: %-9s open loop %3d%% = %6.0f req/s: p50 %6d us  p99 %7d us  p99.9 %7d us  unfinished %d"
+                        + "  send lag p99 %d us%n", model, pct, rate, lat.get("p50"), lat.get("p99"), lat.get("p99.9"),
+                        res.unfinished(), lag.get("p99"));
+                out.add(o);
+            } catch (IOException | RuntimeException e) {
+                log.printf("servers: %s open loop at %d%% failed: %s%n", model, pct, e);
+                out.add(new ServersReport.OpenLoop(model, rep, "failed", e.toString(), c, rate, pct, peak, s.openLoopSeconds(),
+                        null, null, null, null, null, null, null, null, true));
+            }
+        }
+        return out;
+    }
+
+    private static long us(long ns) {
+        return Math.round(ns / 1000.0);
     }
 
     /** The command as servers.json records it, without this machine's directories. */
@@ -218,6 +421,7 @@ final class LoadDriver {
 
     private ServersReport.Point measure(Models model, ServerProcess server, int port, String url, Settings.Load load,
                                         ProcessTree.Snapshot idle, int rep) throws InterruptedException {
+        lastDrained = true;
         int c = load.concurrency();
         int threads = Wrk.threadsFor(c);
         double d = Wrk.wholeSeconds(load.keepAlive() ? s.durationSeconds() : s.closeDurationSeconds());
@@ -236,7 +440,7 @@ final class LoadDriver {
             long pss = ProcessTree.pssKb(server.pid());
             boolean pssUnderLoad = run.isAlive();
             Wrk.Result r = Wrk.finish(run, (long) d + 60);
-            ProcessTree.Snapshot after = drain(server, idle);
+            ProcessTree.Snapshot after = drain(server, idle, s.drainBoundSeconds());
             long drainMs = (after.nanoTime() - (t0 + (long) (d * 1e9))) / 1_000_000;
 
             ServersReport.Errors errors = r.errors();
@@ -268,7 +472,8 @@ final class LoadDriver {
                     r.requests(), round(rps, 1), round(okRps, 1), round(r.bytes() / seconds, 1), latency, errors,
                     census.connections() < 0 ? null : census.connections(),
                     census.unanswered() < 0 ? null : census.unanswered(), stats,
-                    underLoad ? CpuAccount.between(cpuFirst, cpuSecond) : null, after.fds(), after.sockets() - idle.sockets(), drainMs);
+                    underLoad ? CpuAccount.between(cpuFirst, cpuSecond) : null, after.fds(), after.sockets() - idle.sockets(), drainMs,
+                    false);
         } catch (IOException | RuntimeException ex) {
             log.printf("servers: %s c=%d failed: %s%n", model.id(), c, ex);
             return ServersReport.Point.failed(model.id(), load, rep, ex.toString());
@@ -282,16 +487,19 @@ final class LoadDriver {
 
     /**
      * Waits until the server tree holds no more sockets and processes than when idle (every
-     * connection of the last point closed and, for the fork model, every child gone), at most 10 s.
+     * connection of the last point closed and, for the fork model, every child gone), at most
+     * boundSeconds; lastDrained says whether it got there.
      */
-    private ProcessTree.Snapshot drain(ServerProcess server, ProcessTree.Snapshot idle) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private ProcessTree.Snapshot drain(ServerProcess server, ProcessTree.Snapshot idle, double boundSeconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (boundSeconds * 1e9);
         ProcessTree.Snapshot now;
         while (true) {
             now = ProcessTree.snapshot(server.pid());
             boolean drained = now.sockets() <= idle.sockets() && now.processes() <= idle.processes();
+            lastDrained = drained;
             if (drained || System.nanoTime() > deadline || !server.process.isAlive()) return now;
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
     }
 
@@ -348,6 +556,18 @@ final class LoadDriver {
         m.put("java_options", ServerProcess.JAVA_OPTIONS);
         m.put("sample_at", List.of(0.25, 0.6));
         m.put("ratio_concurrency", Settings.RATIO_CONCURRENCY);
+        m.put("keep_alive_models", s.keepAliveModels().stream().map(Models::id).toList());
+        m.put("article_close_beyond", s.articleCloseBeyond());
+        m.put("article_beyond_models", s.articleBeyondModels().stream().map(Models::id).toList());
+        m.put("drain_bound_s", s.drainBoundSeconds());
+        m.put("open_loop_models", s.openLoopModels().stream().map(Models::id).toList());
+        m.put("open_loop_percent_of_peak", s.openLoopPercents());
+        m.put("open_loop_duration_s", s.openLoopSeconds());
+        m.put("open_loop_repetitions", s.openLoopRepetitions());
+        m.put("open_loop_connections", Settings.RATIO_CONCURRENCY);
+        m.put("open_loop_threads", Settings.OPEN_LOOP_THREADS);
+        m.put("open_loop_peak", "the model's mean ok requests/s over the wrk points at open_loop_connections keep-alive connections of this session");
+        m.put("heap", "Java models: heap used right after MemoryMXBean.gc() (a full GC), through the attach API and the local JMX agent");
         return m;
     }
 

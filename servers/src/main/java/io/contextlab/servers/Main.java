@@ -33,6 +33,7 @@ public final class Main {
             switch (args[0]) {
                 case "serve" -> serve(rest);
                 case "drive" -> drive(rest);
+                case "load" -> load(rest);
                 case "models" -> Models.all().forEach(m -> System.out.printf("%-10s %-9s %s%n", m.id(),
                         m.kind.name().toLowerCase(), m.description));
                 case "-h", "--help", "help" -> usage();
@@ -87,6 +88,8 @@ public final class Main {
         // servers.json records the one it got (environment.nofile_soft).
         Limits.raiseOpenFiles();
         boolean full = false;
+        String openLoopModels = null;
+        Double openLoopSeconds = null;
         String models = null, concurrency = null, closeConcurrency = null, out = null, logDir = null, nativeDir = null, jar = null;
         Double duration = null, warmup = null;
         int port = 18080, workers = ServerConfig.DEFAULT_POOL;
@@ -119,6 +122,8 @@ public final class Main {
                 case "--repetitions" -> repetitions = integer(kv);
                 case "--seed" -> seed = integer(kv);
                 case "--memory-connections" -> memory = integer(kv);
+                case "--open-loop-models" -> openLoopModels = kv[1];
+                case "--open-loop-duration" -> openLoopSeconds = number(kv);
                 default -> fail("unknown option to drive: " + a);
             }
         }
@@ -156,10 +161,57 @@ public final class Main {
                 repetitions != null ? repetitions : (full ? Settings.FULL_REPETITIONS : Settings.QUICK_REPETITIONS), seed,
                 concurrency != null ? cs : Settings.ARTICLE_CONCURRENCY,
                 concurrency != null ? List.of() : full ? Settings.ARTICLE_CONCURRENCY : Settings.QUICK_ARTICLE_KEEP_ALIVE,
-                memory != null ? memory : full ? Settings.FULL_MEMORY_CONNECTIONS : Settings.QUICK_MEMORY_CONNECTIONS);
+                memory != null ? memory : full ? Settings.FULL_MEMORY_CONNECTIONS : Settings.QUICK_MEMORY_CONNECTIONS,
+                List.of(), List.of(), List.of(), List.of(), List.of(), 1, 1, 10);
+        List<Models> keepAlive = models != null || full ? chosen.stream().filter(m -> !m.article()).toList()
+                : chosen.stream().filter(Settings.QUICK_KEEP_ALIVE_MODELS::contains).toList();
+        List<Models> openLoop = new ArrayList<>();
+        if (openLoopModels == null) {
+            Settings.OPEN_LOOP_MODELS.stream().filter(m -> chosen.contains(m) && cs.contains(Settings.RATIO_CONCURRENCY))
+                    .forEach(openLoop::add);
+        } else {
+            for (String m : openLoopModels.split(",")) if (!m.isBlank()) openLoop.add(Models.byId(m.strip()));
+        }
+        List<Models> beyond = (full ? Settings.FULL_BEYOND_MODELS : Settings.QUICK_BEYOND_MODELS).stream()
+                .filter(chosen::contains).toList();
+        settings = new Settings(settings.mode(), settings.models(), settings.concurrency(), settings.closeConcurrency(),
+                settings.durationSeconds(), settings.closeDurationSeconds(), settings.warmupSeconds(),
+                settings.wrkTimeoutSeconds(), settings.idleTimeoutMillis(), settings.poolWorkers(), settings.loops(),
+                settings.basePort(), settings.java(), settings.jar(), settings.nativeDir(), settings.out(), settings.logDir(),
+                settings.repetitions(), settings.seed(), settings.articleClose(), settings.articleKeepAlive(),
+                settings.memoryConnections(), keepAlive, concurrency != null ? List.of() : Settings.ARTICLE_BEYOND, beyond,
+                openLoop, Settings.OPEN_LOOP_PERCENTS, openLoopSeconds != null ? openLoopSeconds : full ? 10 : 1,
+                full ? Settings.FULL_REPETITIONS : 1, full ? 10 : 0.5);
         ServersReport.Report report = new LoadDriver(settings, System.err).run();
         ServersReport.printSummary(report, System.out);
         System.out.println("servers: wrote " + outPath);
+    }
+
+    /** One open-loop (or, at --rate=0, closed-loop) point of OpenLoopDriver against a running server. */
+    private static void load(String[] args) throws IOException, InterruptedException {
+        int port = 0, connections = 100, receivers = 2;
+        double rate = 0, seconds = 5;
+        for (String a : args) {
+            String[] kv = option(a);
+            switch (kv[0]) {
+                case "--port" -> port = integer(kv);
+                case "--connections" -> connections = integer(kv);
+                case "--receivers" -> receivers = integer(kv);
+                case "--rate" -> rate = kv[1].equals("0") ? 0 : number(kv);
+                case "--duration" -> seconds = number(kv);
+                default -> fail("unknown option to load: " + a);
+            }
+        }
+        if (port <= 0) fail("load needs --port=P of a running server");
+        Limits.raiseOpenFiles();
+        OpenLoopDriver.Result r = OpenLoopDriver.run(port, connections, rate, seconds, receivers);
+        var h = r.latencyNs();
+        System.out.printf("%s: %d scheduled, %d completed (%.0f/s), %d ok, %d errors, %d unfinished;"
+                        + " latency p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us; send lag p50 %.0f us, p99 %.0f us%n",
+                rate > 0 ? "open loop at " + rate + "/s" : "closed loop", r.scheduled(), r.completed(), r.completedPerSecond(),
+                r.ok(), r.errors(), r.unfinished(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, r.sendLagNs().getValueAtPercentile(50) / 1e3,
+                r.sendLagNs().getValueAtPercentile(99) / 1e3);
     }
 
     /** A comma-separated list of positive integers; empty means none. */
@@ -225,6 +277,11 @@ public final class Main {
                                          [--warmup=S] [--timeout=S] [--port=BASE] [--workers=N] [--idle-timeout-ms=N]
                                          [--repetitions=N] [--seed=N] (the shuffled model order of each repetition)
                                          [--memory-connections=N] (idle keep-alive connections for bytes_per_connection; 0: none)
+                                         [--open-loop-models=a,b] (default nginx,reuseport,selector,virtual when measured
+                                          at 1,000 keep-alive connections; empty: none) [--open-loop-duration=S]
+                       servers.jar load --port=P [--connections=N] [--rate=R (0: closed loop)] [--duration=S] [--receivers=N]
+                                         (one open-loop point against a running server: latency from each request's
+                                          scheduled send time, wrk2's method)
                        servers.jar models""");
     }
 

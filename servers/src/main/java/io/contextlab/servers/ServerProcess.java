@@ -107,15 +107,33 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Models model, List<String> command, int port, Path log) throws IOException {
+        return await(spawn(command, log), model, port, log);
+    }
+
+    /** A started process and when it was started, not yet known to serve. */
+    record Spawned(Process process, long startNanos) {}
+
+    /**
+     * Starts the process, without waiting. Call it from a thread that outlives the server: nginx
+     * runs under setpriv --pdeathsig, and the parent-death signal fires when the thread that
+     * started it ends, not the process (a pool or virtual thread's carrier would end it early).
+     */
+    static Spawned spawn(List<String> command, Path log) throws IOException {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        return new Spawned(p, t0);
+    }
+
+    /** Waits (at most 20 s) until a spawned server answers 200 on port. */
+    static ServerProcess await(Spawned spawned, Models model, int port, Path log) throws IOException {
+        Process p = spawned.process();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             if (answers200(port)) {
-                return new ServerProcess(p, (System.nanoTime() - t0) / 1_000_000);
+                return new ServerProcess(p, (System.nanoTime() - spawned.startNanos()) / 1_000_000);
             }
             if (!p.isAlive()) {
                 throw new IOException(model.id() + " exited with " + p.exitValue() + " before serving (see " + log.getFileName() + ")");
@@ -125,7 +143,7 @@ final class ServerProcess implements AutoCloseable {
                 throw new IOException(model.id() + " did not answer on port " + port + " within 20 s (see " + log.getFileName() + ")");
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();

@@ -18,7 +18,7 @@ import java.util.Map;
  * best Java model to nginx at 1,000 connections. notebooks/contextlab.py is the only reader.
  */
 final class ServersReport {
-    static final String FORMAT = "contextlab.servers/2";
+    static final String FORMAT = "contextlab.servers/3";
 
     record Latency(long p50, long p90, long p99, long p999, long max, double mean, double stdev) {}
 
@@ -32,15 +32,23 @@ final class ServersReport {
     record Point(String model, int concurrency, String connection, int repetition, String status, String reason,
                  Integer wrkThreads, Double durationS, Long requests, Double requestsPerS, Double okRequestsPerS,
                  Double bytesPerS, Latency latencyUs, Errors errors, Integer serverConnections, Integer unansweredConnections,
-                 ServerStats server, CpuAccount.Window cpu, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs) {
+                 ServerStats server, CpuAccount.Window cpu, Integer fdsAfterDrain, Integer socketsLeftAfterDrain, Long drainMs,
+                 boolean restarted) {
         static Point skipped(String model, Settings.Load load, int repetition, String reason) {
             return new Point(model, load.concurrency(), load.connection(), repetition, "skipped", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, false);
         }
 
         static Point failed(String model, Settings.Load load, int repetition, String reason) {
             return new Point(model, load.concurrency(), load.connection(), repetition, "failed", reason, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, false);
+        }
+
+        /** This point, marked as followed by a restart of its server (not drained within the bound). */
+        Point withRestart() {
+            return new Point(model, concurrency, connection, repetition, status, reason, wrkThreads, durationS, requests,
+                    requestsPerS, okRequestsPerS, bytesPerS, latencyUs, errors, serverConnections, unansweredConnections, server,
+                    cpu, fdsAfterDrain, socketsLeftAfterDrain, drainMs, true);
         }
     }
 
@@ -65,14 +73,30 @@ final class ServersReport {
      * server idle just before: bytes_per_connection = (PSS with − PSS idle) / connections answered.
      */
     record Memory(String model, int connections, int answered, Long idleRssKb, Long idlePssKb, Long rssKb, Long pssKb,
-                  Integer threads, Integer processes, Long bytesPerConnection, Long rssBytesPerConnection, String reason) {}
+                  Integer threads, Integer processes, Long bytesPerConnection, Long rssBytesPerConnection,
+                  Long idleHeapKb, Long heapKb, Long heapBytesPerConnection, String reason) {}
 
-    /** Open-loop latency at a fixed rate (not measured yet: the list stays empty). */
-    record OpenLoop(String model, double rate, double ratePercentOfPeak, Map<String, Long> latencyUs, boolean corrected) {}
+    /**
+     * Open-loop latency of one model at one fixed rate (OpenLoopDriver: wrk2's method, every latency
+     * from its scheduled send time). latency_us: p50, p90, p99, p99.9, max; send_lag_us: the
+     * driver's own lateness (p50, p99), part of every latency.
+     */
+    record OpenLoop(String model, int repetition, String status, String reason, int connections, double rate,
+                    double ratePercentOfPeak, Double peakRequestsPerS, double durationS, Long scheduled, Long completed,
+                    Long ok, Long errors, Long unfinished, Double achievedRequestsPerS, Map<String, Long> latencyUs,
+                    Map<String, Long> sendLagUs, boolean corrected) {}
 
-    record Report(String format, String mode, String started, String finished, Map<String, Object> settings,
+    /**
+     * The open-loop driver's closed-loop throughput against wrk's at one point, in back-to-back
+     * pairs (wrk_runs[i], driver_runs[i]): the same model, connections and duration; ratio = driver
+     * / wrk (means over the pairs), within_tolerance when |ratio − 1| ≤ tolerance.
+     */
+    record DriverCheck(String model, int concurrency, Double wrkRequestsPerS, List<Double> wrkRuns, Double driverRequestsPerS,
+                       List<Double> driverRuns, Double ratio, double tolerance, Boolean withinTolerance, String reason) {}
+
+    record Report(String format, String mode, String started, String finished, double wallS, Map<String, Object> settings,
                   Map<String, Object> environment, List<Server> servers, List<Point> points, Ratio ratioToNginx,
-                  List<ThreadFork> threadFork, List<Memory> memory, List<OpenLoop> openLoop) {}
+                  List<ThreadFork> threadFork, List<Memory> memory, List<OpenLoop> openLoop, DriverCheck driverCheck) {}
 
     private ServersReport() {}
 
@@ -255,9 +279,31 @@ final class ServersReport {
                     t.ratio(), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(0)), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(1)));
         }
         for (Memory m : r.memory()) {
-            out.printf("%s: %s bytes per idle connection (%d of %d answered)%n", m.model(), m.bytesPerConnection(),
-                    m.answered(), m.connections());
+            out.printf("%s: %s bytes per idle connection (%d of %d answered)%s%n", m.model(), m.bytesPerConnection(),
+                    m.answered(), m.connections(), m.heapBytesPerConnection() == null ? ""
+                            : ", heap after GC " + m.heapBytesPerConnection() + " bytes per connection");
         }
+        for (OpenLoop o : r.openLoop()) {
+            if (!"measured".equals(o.status())) {
+                out.printf("open loop %s at %.0f%% of peak: %s (%s)%n", o.model(), o.ratePercentOfPeak(), o.status(), o.reason());
+                continue;
+            }
+            out.printf("open loop %-9s %3.0f%% of peak = %6.0f req/s (achieved %6.0f): p50 %6d us  p99 %7d us  p99.9 %7d us"
+                            + "  (unfinished %d, send lag p99 %d us)%n", o.model(), o.ratePercentOfPeak(), o.rate(),
+                    o.achievedRequestsPerS(), o.latencyUs().get("p50"), o.latencyUs().get("p99"), o.latencyUs().get("p99.9"),
+                    o.unfinished(), o.sendLagUs().get("p99"));
+        }
+        DriverCheck d = r.driverCheck();
+        if (d != null) {
+            if (d.ratio() != null) {
+                out.printf("open-loop driver, closed loop, against wrk: %s at %d connections: driver %.0f req/s, wrk %.0f req/s:"
+                                + " %.2f x (%s 10 %%)%n", d.model(), d.concurrency(), d.driverRequestsPerS(), d.wrkRequestsPerS(),
+                        d.ratio(), Boolean.TRUE.equals(d.withinTolerance()) ? "within" : "NOT within");
+            } else {
+                out.printf("open-loop driver against wrk: not checked (%s)%n", d.reason());
+            }
+        }
+        out.printf("servers: the step took %.0f s%n", r.wallS());
         for (Point p : r.points()) {
             if (!"measured".equals(p.status())) {
                 out.printf("%s at c=%d %s (repetition %d) %s: %s%n", p.model(), p.concurrency(), p.connection(),

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies, a
  * point the descriptor limit cannot hold and one Connection: close point, 1 s each. Checks the shape of servers.json that
  * the notebooks read (every model × concurrency present, skipped points with a reason, the ratio
- * record) and that it validates against datasets/schema/servers.v2.schema.json, never a number.
+ * record) and that it validates against datasets/schema/servers.v3.schema.json, never a number.
  */
 class LoadDriverTest {
     @Test
@@ -33,12 +33,13 @@ class LoadDriverTest {
         cs.add(beyondLimit);
         Settings s = new Settings("quick", List.of(Models.SELECTOR, Models.FORK, Models.NGINX), cs, List.of(2), 1, 1, 0, 4,
                 30_000, 4, 2, 18_580, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                classes, Path.of(nativeDir), dir.resolve("servers.json"), dir.resolve("logs"), 1, 18, List.of(), List.of(), 50);
+                classes, Path.of(nativeDir), dir.resolve("servers.json"), dir.resolve("logs"), 1, 18, List.of(), List.of(), 50,
+                List.of(Models.SELECTOR, Models.FORK, Models.NGINX), List.of(), List.of(), List.of(), List.of(), 1, 1, 10);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ServersReport.Report report = new LoadDriver(s, new PrintStream(log, true)).run();
 
         String written = Files.readString(dir.resolve("servers.json"));
-        SchemaCheck.assertValid("servers.v2", written);
+        SchemaCheck.assertValid("servers.v3", written);
         assertFalse(written.contains("\"/"), "an absolute path of this machine in servers.json:\n" + written);
         JsonObject json = ServersReport.gson().fromJson(written, JsonObject.class);
         assertEquals(ServersReport.FORMAT, json.get("format").getAsString());
@@ -76,5 +77,13 @@ class LoadDriverTest {
         assertFalse(ratio.get("reason").isJsonNull(), "no 1,000-connection point here, so a reason");
         assertEquals(3, report.points().stream().filter(p -> p.connection().equals("close")).count());
         assertEquals(3, json.getAsJsonArray("memory").size(), "one memory record per model: " + log);
+        for (JsonElement e : json.getAsJsonArray("memory")) {
+            JsonObject m = e.getAsJsonObject();
+            boolean java = m.get("model").getAsString().equals("selector");
+            assertEquals(java, !m.get("heap_bytes_per_connection").isJsonNull(), "heap after GC for the Java model only: " + m);
+        }
+        assertTrue(json.get("wall_s").getAsDouble() > 0);
+        assertTrue(json.getAsJsonArray("open_loop").isEmpty(), "no open loop asked for");
+        assertTrue(json.get("driver_check").isJsonNull());
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * servers.json against its schema (datasets/schema/servers.v2.schema.json; committed runs against theirs) without a sweep: a
+ * servers.json against its schema (datasets/schema/servers.v3.schema.json; committed runs against theirs) without a sweep: a
  * report of synthetic points of every status, written the way the driver writes it, and every
  * committed run's servers.json.
  */
@@ -27,7 +27,7 @@ class ServersRecordTest {
                 10.0, 10.0, 1000.0, new ServersReport.Latency(1, 2, 3, 4, 5, 1.5, 0.5),
                 new ServersReport.Errors(0, 0, 0, 0, 0), 1, 0,
                 new ServersReport.ServerStats(true, 0.25, 0.6, 1, 8, 1024, 512L, 9, 0.35, 3L, 1L, 0.3, 0.1),
-                new CpuAccount.Window(0.35, 0.5, 0.4, 0.0, 1.0, 0.1, 0.0), 8, 0, 5L);
+                new CpuAccount.Window(0.35, 0.5, 0.4, 0.0, 1.0, 0.1, 0.0), 8, 0, 5L, false).withRestart();
         List<ServersReport.Point> points = List.of(measured,
                 ServersReport.Point.skipped("fork", one, 1, "needs more descriptors"),
                 ServersReport.Point.failed("nginx", one, 2, "server not started"));
@@ -61,6 +61,18 @@ class ServersRecordTest {
         settings.put("article_keep_alive_concurrency", List.of(10));
         settings.put("memory_connections", 1000);
         settings.put("warmup_models", "java");
+        settings.put("keep_alive_models", List.of("selector", "nginx"));
+        settings.put("article_close_beyond", List.of(1000));
+        settings.put("article_beyond_models", List.of("py-thread"));
+        settings.put("drain_bound_s", 1.5);
+        settings.put("open_loop_models", List.of("nginx"));
+        settings.put("open_loop_percent_of_peak", Settings.OPEN_LOOP_PERCENTS);
+        settings.put("open_loop_duration_s", 1.0);
+        settings.put("open_loop_repetitions", 1);
+        settings.put("open_loop_connections", 1000);
+        settings.put("open_loop_threads", 2);
+        settings.put("open_loop_peak", "mean");
+        settings.put("heap", "after GC");
         Map<String, Object> environment = new java.util.LinkedHashMap<>();
         environment.put("cpus", 2);
         environment.put("java_version", System.getProperty("java.version"));
@@ -72,12 +84,20 @@ class ServersRecordTest {
                 "tcp_congestion_control", "pid_max", "threads_max", "loadavg_at_start")) {
             environment.put(k, "1");
         }
-        return new ServersReport.Report(ServersReport.FORMAT, "quick", "2026-12-01T00:00:00Z", "2026-12-01T00:01:00Z",
+        Map<String, Long> latency = new java.util.LinkedHashMap<>();
+        for (String k : List.of("p50", "p90", "p99", "p99.9", "max")) latency.put(k, 100L);
+        return new ServersReport.Report(ServersReport.FORMAT, "quick", "2026-12-01T00:00:00Z", "2026-12-01T00:01:00Z", 60.0,
                 settings, environment, servers, points, ServersReport.ratio(points, Settings.RATIO_CONCURRENCY, 18),
                 List.of(new ServersReport.ThreadFork("py", "close", 10, 100.0, 10.0, 10.0, List.of(8.0, 12.0), 3)),
-                List.of(new ServersReport.Memory("selector", 1000, 1000, 4096L, 2048L, 8192L, 6144L, 12, 1, 4200L, 4200L, null),
-                        new ServersReport.Memory("fork", 1000, 0, null, null, null, null, null, null, null, null, "failed")),
-                List.of(new ServersReport.OpenLoop("nginx", 1000, 25, Map.of("p50", 100L, "p99", 900L, "p99.9", 2000L), true)));
+                List.of(new ServersReport.Memory("selector", 1000, 1000, 4096L, 2048L, 8192L, 6144L, 12, 1, 4200L, 4200L,
+                                1000L, 2000L, 1024L, null),
+                        new ServersReport.Memory("fork", 1000, 0, null, null, null, null, null, null, null, null, null, null, null,
+                                "failed")),
+                List.of(new ServersReport.OpenLoop("nginx", 1, "measured", null, 1000, 1000, 25, 4000.0, 1.0, 1000L, 1000L,
+                                1000L, 0L, 0L, 1000.0, latency, Map.of("p50", 10L, "p99", 90L), true),
+                        new ServersReport.OpenLoop("selector", 1, "skipped", "no peak", 1000, 0, 25, null, 1.0, null, null,
+                                null, null, null, null, null, null, true)),
+                new ServersReport.DriverCheck("nginx", 1000, 100.0, List.of(99.0, 101.0), 95.0, List.of(94.0, 96.0), 0.95, 0.1, true, null));
     }
 
     @Test
@@ -85,7 +105,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out);
-        SchemaCheck.assertValid("servers.v2", json);
+        SchemaCheck.assertValid("servers.v3", json);
         assertFalse(json.contains("\"/"), "an absolute path in servers.json:\n" + json);
     }
 
@@ -94,7 +114,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out).replaceFirst("\"ratio_to_nginx\"", "\"ratio_to_ngnix\"");
-        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v2", json));
+        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v3", json));
     }
 
     @Test
@@ -106,7 +126,8 @@ class ServersRecordTest {
         }
         for (Path f : files) {
             String json = Files.readString(f);
-            SchemaCheck.assertValid(json.contains("\"contextlab.servers/2\"") ? "servers.v2" : "servers.v1", json);
+            SchemaCheck.assertValid(json.contains("\"contextlab.servers/3\"") ? "servers.v3"
+                    : json.contains("\"contextlab.servers/2\"") ? "servers.v2" : "servers.v1", json);
         }
     }
 
