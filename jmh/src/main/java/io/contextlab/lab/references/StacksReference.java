@@ -43,6 +43,13 @@ public final class StacksReference implements OutsideReference {
     static final String ROUNDS = "3";
     private static final String PTHREAD_STACKS = "io.contextlab.stacks.PthreadStacks.startTouchAndPark";
     private static final String SPAWN = "io.contextlab.stacks.SpawnCosts.";
+    /** Why fork from the small process is shown, not judged. */
+    static final String FORK_FROM_A_SMALL_PROCESS = "meant to differ: fork copies the parent's page tables, and a JVM's"
+            + " are far larger than a small C process's; shown beside forkWait for the size of that difference";
+    /** Why vfork unpinned is shown, not judged (the class comment has the trace). */
+    static final String VFORK_FROM_A_JVM = "a JVM is not a small process: unpinned, the scheduler starts the child on"
+            + " the other CPU far more often from a JVM (a cross-CPU wake-up each way), and every vfork child copies"
+            + " and closes the parent's open fds, which a JVM has more of; the judged vfork check is the pinned one";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
             "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE},
@@ -115,7 +122,8 @@ public final class StacksReference implements OutsideReference {
             boolean vforkFree = line.name().equals("vfork_wait") && placement.equals("free");
             String check = vforkFree ? "vfork from a JVM against vfork+waitpid from a small C process, placement free"
                     : m[1] + (placement.equals("oneCpu") ? ", parent and child on CPU 0" : "");
-            Spec spec = new Spec(check, SPAWN + m[0], params, CrossCheck.PRIMARY, line.unit(), vforkFree ? null : (Double) m[2]);
+            String note = vforkFree ? VFORK_FROM_A_JVM : m[2] == null ? FORK_FROM_A_SMALL_PROCESS : null;
+            Spec spec = new Spec(check, SPAWN + m[0], params, CrossCheck.PRIMARY, line.unit(), vforkFree ? null : (Double) m[2], note);
             return new Outside(spec, new Reference(command, "median of " + line.samples().size() + " rounds of "
                     + line.setting("count"), line.median(), line.samples()));
         }).toList();
