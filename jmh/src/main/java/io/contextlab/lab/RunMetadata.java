@@ -41,14 +41,14 @@ public final class RunMetadata {
          * others gave results ({@code failed}: FailureWatch's labels); else measured.
          */
         public static SuiteStatus ofJmh(String failure, List<String> failed, int results, String started, String finished) {
+            String which = failed.isEmpty() ? null : failed.size() + (failed.size() == 1 ? " benchmark" : " benchmarks")
+                    + " failed (see log): " + String.join("; ", failed);
             if (failure != null) {
-                return new SuiteStatus("failed", failure, started, finished, null);
+                return new SuiteStatus("failed", which == null ? failure : failure + "; " + which, started, finished, null);
             }
-            if (failed.isEmpty()) {
+            if (which == null) {
                 return new SuiteStatus("measured", null, started, finished, results);
             }
-            String which = failed.size() + (failed.size() == 1 ? " benchmark" : " benchmarks")
-                    + " failed (see log): " + String.join("; ", failed);
             return results == 0 ? new SuiteStatus("failed", which, started, finished, null)
                     : new SuiteStatus("partial", which, started, finished, results);
         }

@@ -125,5 +125,7 @@ class FailureWatchTest {
         RunMetadata.SuiteStatus f = RunMetadata.SuiteStatus.ofJmh("JMH measured nothing (see log)", List.of(), 0, "x", "y");
         assertEquals("failed", f.status());
         assertEquals("JMH measured nothing (see log)", f.reason());
+        assertEquals("JMH measured nothing (see log); 1 benchmark failed (see log): a.B.c",
+                RunMetadata.SuiteStatus.ofJmh("JMH measured nothing (see log)", List.of("a.B.c"), 0, "x", "y").reason());
     }
 }
