@@ -50,7 +50,7 @@ class FailureWatchTest {
 
     private static FailureWatch watch(ByteArrayOutputStream console) {
         return new FailureWatch(OutputFormatFactory.createFormatInstance(
-                new PrintStream(console, true, StandardCharsets.UTF_8), VerboseMode.SILENT));
+                new PrintStream(console, true, StandardCharsets.UTF_8), VerboseMode.NORMAL));
     }
 
     @Test
