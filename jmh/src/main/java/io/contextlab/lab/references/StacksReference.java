@@ -37,6 +37,12 @@ import java.util.Map;
  * the parent's CPU making the other CPU look idler. So the judged vfork check is the pinned one
  * (placement=oneCpu, as SpawnCosts pins it), and the unpinned pair is a row of its own, "vfork
  * from a JVM", for information.
+ *
+ * <p>The pinned pair sits above 1 too, and the December 2026 audit (SpawnCosts' header) rules out
+ * the parent's size (a C parent with 1 GiB touched costs the same), its thread count and its open
+ * files at a JVM's scale; what it catches is the JVM still warming up: a pair's JMH run is short,
+ * and the first measured iteration of a fresh fork is the slow one. A longer warm-up for this
+ * pair's JMH run (about a second) brings it close to the C figure.
  */
 public final class StacksReference implements OutsideReference {
     static final String SUITE = "stacks";
