@@ -53,9 +53,9 @@ public final class StacksReference implements OutsideReference {
     static final String FORK_FROM_A_SMALL_PROCESS = "meant to differ: fork copies the parent's page tables, and a JVM's"
             + " are far larger than a small C process's; shown beside forkWait for the size of that difference";
     /** Why vfork unpinned is shown, not judged (the class comment has the trace). */
-    static final String VFORK_FROM_A_JVM = "a JVM is not a small process: unpinned, the scheduler starts the child on"
-            + " the other CPU far more often from a JVM (a cross-CPU wake-up each way), and every vfork child copies"
-            + " and closes the parent's open fds, which a JVM has more of; the judged vfork check is the pinned one";
+    static final String VFORK_FROM_A_JVM = "unpinned, where the child starts decides the cost, and the scheduler starts"
+            + " it on the other CPU (a cross-CPU wake-up each way) far more often from a JVM than from a small process;"
+            + " not the parent's size (vfork copies no page tables); the judged vfork check is the pinned one";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
             "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE},
