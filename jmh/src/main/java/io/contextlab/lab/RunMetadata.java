@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +90,9 @@ public final class RunMetadata {
         suites.put(name, entry);
     }
 
+    /** Each suite's and step's fate so far, in the order they ran. */
     public synchronized Map<String, SuiteStatus> suites() {
-        return Map.copyOf(suites);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(suites));
     }
 
     public synchronized void finish(String status, int benchmarks) {
