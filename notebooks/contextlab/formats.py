@@ -153,6 +153,55 @@ def number(x):
         return float("nan")
 
 
+def crosscheck_reason(c):
+    """Why a cross-check is not `agrees`, from its record alone ("" when it agrees): differs, the
+    ratio and its interval against 1 ± tolerance; drifting and inconclusive, the interval and both
+    sides' spreads; info, the record's note (why it is shown and not judged); not-measured, that no
+    pair had a JMH figure."""
+    verdict = c.get("verdict")
+    if verdict == "agrees":
+        return ""
+    tol = c.get("tolerance")
+    ci = c.get("ratio_ci")
+    ratio = c.get("ratio")
+    spread = c.get("spread") or {}
+    band = f"1 ± {tol:.0%}" if isinstance(tol, (int, float)) else "the tolerance"
+    interval = (f"95% interval {ci[0]:.2f}–{ci[1]:.2f}" if ci and None not in ci
+                else "no interval")
+    ratio_text = f"ratio {ratio:.2f}" if isinstance(ratio, (int, float)) else "no ratio"
+    pairs = c.get("pairs")
+
+    def side(name, key):
+        x = spread.get(key)
+        if not isinstance(x, (int, float)):
+            return f"{name} spread unknown"
+        over = isinstance(tol, (int, float)) and x > tol
+        return f"{name} ±{x:.0%}" + ((", over " if over else ", within ") + f"{tol:.0%}"
+                                     if isinstance(tol, (int, float)) else "")
+
+    spreads = f"spreads: {side('JMH', 'measured')}; {side('reference', 'reference')}"
+    median_out = (isinstance(tol, (int, float)) and isinstance(ratio, (int, float)) and abs(ratio - 1) > tol)
+    if verdict == "differs":
+        return (f"{ratio_text}, {interval} over {pairs} pairs, wholly outside {band}: the JMH figure and its "
+                f"reference disagree beyond the machine's noise ({spreads})")
+    if verdict == "drifting":
+        return (f"{ratio_text}, {interval} over {pairs} pairs, neither within nor wholly outside {band}; "
+                f"both sides moved between pairs ({spreads}): the machine drifted, not the suite")
+    if verdict == "inconclusive":
+        return (f"{ratio_text}, {interval} over {pairs} pairs, across the edge of {band} ({spreads}); "
+                + ("the median itself is outside the band: likely a real difference that these pairs cannot "
+                   "establish" if median_out else
+                   "the median is within the band: the interval is too wide to decide, not a sign of a difference"))
+    if verdict == "info":
+        note = c.get("note")
+        return ("shown for information, not judged: " + note) if note else (
+            f"shown for information, not judged (no tolerance); {ratio_text}, {interval}; the record gives no "
+            "reason (written before cross-checks carried a note)")
+    if verdict == "not-measured":
+        return "no pair gave a JMH figure for this benchmark and params (see the run's log)"
+    return f"verdict {verdict}: {ratio_text}, {interval}"
+
+
 def metric_value(m):
     """The figure of one JMH metric: its score, except for @AuxCounters(Type.EVENTS) counters (unit
     "#"), whose score JMH sums over iterations and forks: for those, one iteration's mean."""

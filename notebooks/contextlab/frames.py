@@ -96,13 +96,13 @@ def wide(runs=None):
 
 
 CROSSCHECK_COLUMNS = ["run", "label", "suite", "check", "benchmark", "params", "metric", "unit", "reference",
-                      "command", "reference_value", "measured", "ratio", "ratio_low", "ratio_high", "pairs", "tolerance", "verdict"]
+                      "command", "reference_value", "measured", "ratio", "ratio_low", "ratio_high", "pairs", "tolerance", "verdict", "why"]
 
 
 def crosschecks(runs=None):
     """crosscheck.jsonl as the writer joined it: reference figure, JMH figure, ratio = JMH / reference,
     its 95% interval over the pairs (crosscheck/2; ratio_low = ratio_high = ratio for one pair of /1), verdict
-    (agrees, differs, drifting, inconclusive, info, not-measured)."""
+    (agrees, differs, drifting, inconclusive, info, not-measured), and why when not agrees (formats.crosscheck_reason)."""
     rows = []
     for run in load(runs):
         for c in run.crosschecks():
@@ -114,7 +114,8 @@ def crosschecks(runs=None):
                          "reference_value": formats.number(ref.get("value")),
                          "measured": formats.number(c["measured"]), "ratio": formats.number(c["ratio"]),
                          "ratio_low": formats.number(ci[0]), "ratio_high": formats.number(ci[1]), "pairs": c["pairs"],
-                         "tolerance": formats.number(c["tolerance"]), "verdict": c["verdict"]})
+                         "tolerance": formats.number(c["tolerance"]), "verdict": c["verdict"],
+                         "why": formats.crosscheck_reason(c)})
     return pd.DataFrame(rows, columns=CROSSCHECK_COLUMNS)
 
 

@@ -178,11 +178,13 @@ def crosscheck_section(run):
     summary = ", ".join(f"<span class=\"{k}\">{counts[k]} {k}</span>" for k in order if k in counts)
     rows = [[esc(c["suite"]), esc(c["check"]), f"<span class=\"{esc(c['verdict'])}\">{esc(c['verdict'])}</span>",
              num(c.get("measured")), num((c.get("reference") or {}).get("value")), esc(c.get("unit")),
-             num(c.get("ratio")), "—" if c.get("tolerance") is None else f"±{c['tolerance']:.0%}"]
+             num(c.get("ratio")), "—" if c.get("tolerance") is None else f"±{c['tolerance']:.0%}",
+             esc(formats.crosscheck_reason(c))]
             for c in checks if c["verdict"] != "agrees"]
-    return (f"<p>{len(checks)} outside references: {summary}.</p>"
+    return (f"<p>{len(checks)} outside references: {summary}."
+            + (" Every one that does not agree is below, with why, from its record.</p>" if rows else "</p>")
             + (table([("suite", ""), ("check", ""), ("verdict", ""), ("JMH", "num"), ("reference", "num"),
-                      ("unit", ""), ("ratio", "num"), ("tolerance", "num")], rows) if rows else ""))
+                      ("unit", ""), ("ratio", "num"), ("tolerance", "num"), ("why", "")], rows) if rows else ""))
 
 
 def suites_section(run, out_dir):

@@ -165,3 +165,55 @@ class CurrentFormatTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CrosscheckReasonTest(unittest.TestCase):
+    """Every cross-check that does not agree says why, from its record alone."""
+
+    @staticmethod
+    def check(verdict, ratio=1.0, ci=(0.95, 1.05), spread=(0.02, 0.03), tolerance=0.1, **more):
+        c = {"verdict": verdict, "ratio": ratio, "ratio_ci": list(ci), "pairs": 5, "tolerance": tolerance,
+             "spread": {"measured": spread[0], "reference": spread[1]}}
+        c.update(more)
+        return c
+
+    def test_agrees_needs_no_reason(self):
+        self.assertEqual(formats.crosscheck_reason(self.check("agrees")), "")
+
+    def test_differs_gives_ratio_and_interval_outside_the_band(self):
+        why = formats.crosscheck_reason(self.check("differs", 1.3, (1.2, 1.4)))
+        self.assertIn("ratio 1.30", why)
+        self.assertIn("1.20–1.40", why)
+        self.assertIn("wholly outside 1 ± 10%", why)
+
+    def test_drifting_gives_both_spreads(self):
+        why = formats.crosscheck_reason(self.check("drifting", 1.0, (0.7, 1.2), (0.2, 0.15)))
+        self.assertIn("JMH ±20%, over 10%", why)
+        self.assertIn("reference ±15%, over 10%", why)
+        self.assertIn("machine drifted", why)
+
+    def test_inconclusive_says_whether_the_median_is_inside_the_band(self):
+        inside = formats.crosscheck_reason(self.check("inconclusive", 1.02, (0.85, 1.12), (0.08, 0.03)))
+        self.assertIn("median is within the band", inside)
+        outside = formats.crosscheck_reason(self.check("inconclusive", 1.24, (1.07, 1.53), (0.23, 0.09)))
+        self.assertIn("median itself is outside the band", outside)
+        self.assertIn("JMH ±23%, over 10%", outside)
+
+    def test_info_gives_the_record_s_note_or_says_it_has_none(self):
+        why = formats.crosscheck_reason(self.check("info", 9.5, tolerance=None, note="meant to differ"))
+        self.assertEqual(why, "shown for information, not judged: meant to differ")
+        self.assertIn("the record gives no reason", formats.crosscheck_reason(self.check("info", tolerance=None)))
+
+    def test_not_measured_says_no_pair_measured_it(self):
+        c = {"verdict": "not-measured", "ratio": None, "ratio_ci": None, "pairs": 0, "tolerance": 0.1, "spread": {}}
+        self.assertIn("no pair gave a JMH figure", formats.crosscheck_reason(c))
+
+    def test_the_crosschecks_frame_has_why_for_every_check_that_does_not_agree(self):
+        for path in lab.run_dirs():
+            run = lab.Run(path)
+            if run.legacy:
+                continue
+            df = lab.crosschecks([path])
+            with self.subTest(run=os.path.basename(path)):
+                self.assertTrue((df[df["verdict"] != "agrees"]["why"] != "").all())
+                self.assertTrue((df[df["verdict"] == "agrees"]["why"] == "").all())

@@ -21,6 +21,14 @@
  * paid a mispredicted return that is the harness's shape, not the mechanism's. Inline, the rung
  * is the mechanism: the libc calls to __sigsetjmp and siglongjmp through the PLT, as in any
  * program that uses them.
+ *
+ * Re-audited in December 2026 with the variants alternated (ABAB, six pairs, each pair one run of
+ * switch_loops and one of this file's ping-pong per variant, called 10,000 round trips a call as
+ * NativeCoroutines calls it): built as the library is (-fPIC, shared), with -fno-plt, with hidden
+ * visibility, and linked non-PIC into an executable, both with savemask 0 and 1. Every variant's
+ * median ratio to the loop was within 10 % and none was consistently below the library's form,
+ * so the form kept is the library's own. The JMH rung, paired with the loop in the reference
+ * run, agrees with it.
  */
 #include <setjmp.h>
 #include <stdint.h>

@@ -65,8 +65,21 @@ public final class BenchMain {
 
     /** A Runner whose console output goes to {@code out}, at the options' verbosity. */
     public static Runner runner(Options options, PrintStream out) {
-        OutputFormat format = OutputFormatFactory.createFormatInstance(out, options.verbosity().orElse(Defaults.VERBOSITY));
-        return new Runner(options, format);
+        return new Runner(options, format(options, out));
+    }
+
+    /** The same, with the benchmarks that fail noted in {@code watch} (made by {@link #watch}). */
+    public static Runner runner(Options options, FailureWatch watch) {
+        return new Runner(options, watch);
+    }
+
+    /** A FailureWatch over the console output a Runner on {@code options} would write to {@code out}. */
+    public static FailureWatch watch(Options options, PrintStream out) {
+        return new FailureWatch(format(options, out));
+    }
+
+    private static OutputFormat format(Options options, PrintStream out) {
+        return OutputFormatFactory.createFormatInstance(out, options.verbosity().orElse(Defaults.VERBOSITY));
     }
 
     /**

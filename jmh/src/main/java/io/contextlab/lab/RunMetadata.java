@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,31 @@ public final class RunMetadata {
     /** A suite as this run ran it: the JMH arguments of this mode. */
     public record SuiteArgs(String name, String include, String args) {}
 
+    /**
+     * A suite's or step's fate: "measured", "partial" (JMH went on after some benchmarks failed:
+     * {@code reason} names them), "failed" or "skipped", with the reason for every one but measured.
+     */
     public record SuiteStatus(String status, String reason, String started, String finished, Integer benchmarks) {
         public static SuiteStatus skipped(String reason) {
             return new SuiteStatus("skipped", reason, null, null, null);
+        }
+
+        /**
+         * The fate of a JMH suite: failed when JMH could not run or measured nothing
+         * ({@code failure}, or every benchmark failed); partial when some benchmarks failed and
+         * others gave results ({@code failed}: FailureWatch's labels); else measured.
+         */
+        public static SuiteStatus ofJmh(String failure, List<String> failed, int results, String started, String finished) {
+            String which = failed.isEmpty() ? null : failed.size() + (failed.size() == 1 ? " benchmark" : " benchmarks")
+                    + " failed (see log): " + String.join("; ", failed);
+            if (failure != null) {
+                return new SuiteStatus("failed", which == null ? failure : failure + "; " + which, started, finished, null);
+            }
+            if (which == null) {
+                return new SuiteStatus("measured", null, started, finished, results);
+            }
+            return results == 0 ? new SuiteStatus("failed", which, started, finished, null)
+                    : new SuiteStatus("partial", which, started, finished, results);
         }
     }
 
@@ -67,8 +90,9 @@ public final class RunMetadata {
         suites.put(name, entry);
     }
 
+    /** Each suite's and step's fate so far, in the order they ran. */
     public synchronized Map<String, SuiteStatus> suites() {
-        return Map.copyOf(suites);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(suites));
     }
 
     public synchronized void finish(String status, int benchmarks) {

@@ -39,6 +39,19 @@ final class Summary {
         }
     }
 
+    /**
+     * One line per suite or step that did not measure everything it was asked to: partial (the
+     * benchmarks that failed named), failed, with the reason; nothing when all measured or were
+     * skipped by choice.
+     */
+    static void printFates(Map<String, RunMetadata.SuiteStatus> suites, PrintStream out) {
+        suites.forEach((name, s) -> {
+            if ("partial".equals(s.status()) || "failed".equals(s.status())) {
+                out.println(name + ": " + s.status() + (s.reason() == null ? "" : " - " + s.reason()));
+            }
+        });
+    }
+
     private static String[] row(String suite, RunResult r) {
         BenchmarkParams p = r.getParams();
         List<String> params = new ArrayList<>();

@@ -54,6 +54,27 @@ import org.openjdk.jmh.annotations.Warmup;
  * again), against ~130 us from the small C process of io.contextlab.lab.references.StacksReference
  * (an info row of crosscheck.jsonl); vfork stays at tens of us either way.
  *
+ * Why vfork from this JVM is dearer than from the small C process (December 2026, this 2-vCPU
+ * VM; each variant alternated with the others, ABAB, under the machine's heavy-work lock):
+ *  - Not the parent's size. vfork shares the mm and copies no page tables: a C parent that first
+ *    maps and touches 1 GiB costs what the small one costs, pinned or not.
+ *  - Not the JVM's thread count or open files, at the JVM's scale. A C parent with 20 sleeping
+ *    threads (a JMH fork has about that many) costs the same; 200 threads cost a little more.
+ *    Every open fd costs a vfork child something (copy_process copies the fd table, _exit closes
+ *    every fd again): measurable with hundreds open, negligible for the handful a JMH fork has.
+ *  - Unpinned (placement=free): where the scheduler starts the child. The child woken on the
+ *    other, idle vCPU costs a cross-CPU wake-up each way, and from a JVM, whose other threads
+ *    leave load on the parent's CPU, fork balancing picks the other CPU far more often (traced
+ *    with sched:sched_wakeup_new and sched:sched_process_exit; see StacksReference). So the
+ *    unpinned pair is the information row "vfork from a JVM", not a check.
+ *  - Pinned (placement=oneCpu): the JVM's own start-up work. In every fork the first measured
+ *    iteration after a short warm-up is clearly slower than the next ones (the JIT and the JVM's
+ *    other threads, not pinned, still running and sharing CPU 0 with the pinned parent and its
+ *    child); the cross-check's short pair runs measure mostly that. After about a second of
+ *    warm-up the pinned figure comes close to the C parent's, a little above it; moving every
+ *    other JVM thread to CPU 1 did not close that rest on this busy machine, and it is not
+ *    explained.
+ *
  * Run: scripts/lab bench 'stacks.SpawnCosts'
  */
 @State(Scope.Thread)

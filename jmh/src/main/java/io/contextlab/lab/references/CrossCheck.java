@@ -21,12 +21,13 @@ import java.util.TreeMap;
  * nowhere else: agrees when ratio_ci lies within 1 &plusmn; tolerance, differs when it lies wholly
  * outside, drifting when it does neither and both sides' spreads exceed the tolerance (the
  * machine moved between pairs), else inconclusive; info when the tolerance (or the benchmark) is
- * null; not-measured when no pair has a JMH figure for it.
+ * null; not-measured when no pair has a JMH figure for it. {@code note}: why a check is shown
+ * for information rather than judged (its Spec's note; null for a judged check), for the report.
  */
 public record CrossCheck(String format, String suite, String check, String benchmark, Map<String, String> params,
                          String metric, String unit, Reference reference, Double measured, Double ratio,
                          @SerializedName("ratio_ci") List<Double> ratioCi, int pairs, Double tolerance, String verdict,
-                         long seed, @SerializedName("pair_values") List<Pair> pairValues, Spread spread) {
+                         String note, long seed, @SerializedName("pair_values") List<Pair> pairValues, Spread spread) {
 
     public static final String FORMAT = "contextlab.crosscheck/2";
     public static final String PRIMARY = "primary";
@@ -48,12 +49,17 @@ public record CrossCheck(String format, String suite, String check, String bench
     /**
      * What a reference checks: a named check against a JMH benchmark (null: shown for
      * information, no JMH counterpart) at some of its params, on its primary or a secondary
-     * metric, in {@code unit}, held to {@code tolerance} (null: info).
+     * metric, in {@code unit}, held to {@code tolerance} (null: info, and {@code note} says why).
      */
     public record Spec(String check, String benchmark, Map<String, String> params, String metric, String unit,
-                       Double tolerance) {
+                       Double tolerance, String note) {
         public Spec {
             params = params == null ? Map.of() : Map.copyOf(params);
+        }
+
+        /** A check without a note: judged ones, whose verdict explains itself. */
+        public Spec(String check, String benchmark, Map<String, String> params, String metric, String unit, Double tolerance) {
+            this(check, benchmark, params, metric, unit, tolerance, null);
         }
     }
 
@@ -97,7 +103,7 @@ public record CrossCheck(String format, String suite, String check, String bench
         return new CrossCheck(FORMAT, suite, spec.check(), spec.benchmark(), new TreeMap<>(params), spec.metric(), spec.unit(),
                 reference, jmh.isEmpty() ? null : ProgramOutput.median(jmh), ratio,
                 ratios.isEmpty() ? null : List.of(ratioCi[0], ratioCi[1]), ratios.size(), spec.tolerance(), verdict,
-                seed, List.copyOf(pairs), spread);
+                spec.note(), seed, List.copyOf(pairs), spread);
     }
 
     /** agrees, differs, drifting or inconclusive: the interval of the ratio against 1 &plusmn; tolerance. */

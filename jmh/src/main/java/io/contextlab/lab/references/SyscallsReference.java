@@ -24,6 +24,10 @@ public final class SyscallsReference implements OutsideReference {
      */
     static final long CALLS = 30_000;
     private static final String BENCH = "io.contextlab.syscalls.SyscallLoops.";
+    /** Why the single-threaded rows are shown, not judged. */
+    static final String SINGLE_THREADED = "what lmbench reports, from a single-threaded process; a JVM always has other"
+            + " threads, which share its fd table and cost read/write fdget's single-threaded fast path, so the judged"
+            + " row is the C loop with an idle second thread";
     /** The program's name of each call, its JMH benchmark and its label. */
     private static final Map<String, String[]> CALLS_BY_NAME = Map.of(
             "getppid", new String[] {"getppid", "getppid"},
@@ -48,7 +52,8 @@ public final class SyscallsReference implements OutsideReference {
             if (call == null) throw new IllegalArgumentException("syscall_loop printed an unknown call: " + line.name());
             boolean multi = line.setting("threads").equals("2");
             Spec spec = new Spec(call[1] + (multi ? ", C loop with an idle second thread" : ", single-threaded C loop"),
-                    BENCH + call[0], Map.of(), CrossCheck.PRIMARY, line.unit(), multi ? CrossCheck.TOLERANCE : null);
+                    BENCH + call[0], Map.of(), CrossCheck.PRIMARY, line.unit(), multi ? CrossCheck.TOLERANCE : null,
+                    multi ? null : SINGLE_THREADED);
             String calls = line.setting("calls");
             out.add(new Outside(spec, new Reference("syscall_loop " + CALLS,
                     "median of " + line.samples().size() + " rounds of " + calls + " calls", line.median(), line.samples())));

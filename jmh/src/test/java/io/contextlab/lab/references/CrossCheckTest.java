@@ -92,6 +92,16 @@ class CrossCheckTest {
     }
 
     @Test
+    void anInfoCheckCarriesItsSpecsNoteAndAJudgedOneNone() {
+        Spec info = new Spec("a call", BENCH, Map.of(), CrossCheck.PRIMARY, "ns/op", null, "meant to differ");
+        CrossCheck c = judged(info, steady(300, 100, 5));
+        assertEquals("info", c.verdict());
+        assertEquals("meant to differ", c.note());
+        assertTrue(Json.toJson(c).contains("\"note\":\"meant to differ\""));
+        assertNull(judged(spec(0.1), steady(100, 100, 5)).note());
+    }
+
+    @Test
     void noJmhFigureInAnyPairIsNotMeasured() {
         CrossCheck c = judged(spec(0.1), steady(Double.NaN, 100, 5));
         assertEquals("not-measured", c.verdict());

@@ -61,6 +61,8 @@ class ReferenceParsersTest {
         assertEquals(21.0, multi.reference().value());
         assertEquals("syscall_loop " + SyscallsReference.CALLS, multi.reference().command());
         assertNull(rows.get(0).spec().tolerance());
+        assertEquals(SyscallsReference.SINGLE_THREADED, rows.get(0).spec().note(), "an info row says why it is not judged");
+        assertNull(multi.spec().note(), "a judged row needs no note");
         assertEquals("io.contextlab.syscalls.SyscallLoops.clockGettimeVdso", rows.get(3).spec().benchmark());
         allValid("syscalls", rows);
     }
@@ -109,9 +111,12 @@ class ReferenceParsersTest {
         assertEquals(0.10, rows.get(0).spec().tolerance());
         assertNull(rows.get(1).spec().tolerance(), "vfork unpinned is the information row 'vfork from a JVM'");
         assertTrue(rows.get(1).spec().check().startsWith("vfork from a JVM"));
+        assertEquals(StacksReference.VFORK_FROM_A_JVM, rows.get(1).spec().note());
         assertEquals(0.10, rows.get(2).spec().tolerance());
+        assertNull(rows.get(0).spec().note());
         Outside fork = StacksReference.parseSpawnCosts("fork_wait count=100 ns/op: 5.0 4.0 6.0\n", "spawn_costs 7 fork").getFirst();
         assertNull(fork.spec().tolerance());
+        assertEquals(StacksReference.FORK_FROM_A_SMALL_PROCESS, fork.spec().note());
         assertEquals("io.contextlab.stacks.SpawnCosts.forkWait", fork.spec().benchmark());
         assertEquals(5.0, fork.reference().value());
         allValid("stacks", rows);
