@@ -136,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path done = run.finish("complete");
         Summary.print(all, System.out);
+        Summary.printFates(run.metadata().suites(), System.out);
         if (!noReport) {
             int status;
             try {
@@ -245,6 +246,7 @@ final class RunCommand implements Callable<Integer> {
         Path out = run.dir().resolve("jmh").resolve(name + ".json");
         List<RunResult> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<String> failedBenchmarks = new ArrayList<>();
         JsonArray joined = new JsonArray();
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
@@ -255,7 +257,9 @@ final class RunCommand implements Callable<Integer> {
                 ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(part.args())), profilers);
                 if (SMOKE_MODE.equals(run.metadata().mode())) smoke(builder);
                 Options options = builder.include(part.include()).resultFormat(ResultFormatType.JSON).result(partOut.toString()).build();
-                Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, console), options);
+                FailureWatch watch = BenchMain.watch(options, console);
+                Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
+                failedBenchmarks.addAll(watch.failed());
                 if (got == null) {
                     failures.add(which + "JMH failed (see log)");
                 } else if (got.isEmpty() || !Files.isRegularFile(partOut)) {
@@ -280,8 +284,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         String failure = failures.isEmpty() ? null : String.join("; ", failures);
-        run.suite(name, new RunMetadata.SuiteStatus(failure == null ? "measured" : "failed", failure, started,
-                RunMetadata.now(), failure == null ? results.size() : null));
+        run.suite(name, RunMetadata.SuiteStatus.ofJmh(failure, failedBenchmarks, results.size(), started, RunMetadata.now()));
         return results;
     }
 
@@ -375,6 +378,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
         String started = RunMetadata.now();
         boolean failed = false;
+        boolean partial = false;
         for (String variant : List.of("untraced", "traced", "detail")) {
             Lab.note("ebpf perturbation: " + variant);
             String name = "ebpf-" + variant;
@@ -385,10 +389,13 @@ final class RunCommand implements Callable<Integer> {
                 default -> args;
             };
             results.put(name, jmh(run, name, step.include(), traced, List.of(), console));
-            failed |= !"measured".equals(run.metadata().suites().get(name).status());
+            String status = run.metadata().suites().get(name).status();
+            failed |= "failed".equals(status);
+            partial |= "partial".equals(status);
         }
-        run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : "measured",
-                failed ? "a twin failed (see ebpf-untraced, ebpf-traced, ebpf-detail)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
+        run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : partial ? "partial" : "measured",
+                failed ? "a twin failed (see ebpf-untraced, ebpf-traced, ebpf-detail)"
+                        : partial ? "a twin is partial (see ebpf-untraced, ebpf-traced, ebpf-detail)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
         return results;
     }
 
