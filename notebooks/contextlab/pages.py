@@ -106,12 +106,17 @@ CLAIMS_FILE = "claims.json"
 NO_CLAIMS = "claims not computed"
 NO_CONTEXT = "no context metrics in this run"
 DISTURBED = "ebpf.disturbed"
-# Benchmarks that queue their own tasks on their CPU: ebpf.disturbed (a task waited on the benchmark's
-# CPU) is their experiment, not interference. Class name -> why, shown beside their rows.
-DISTURBED_BY_DESIGN = {
-    "io.contextlab.sched.SchedulerCost": "by design: its own m tasks queue on its CPU",
-    "io.contextlab.sched.WaitBehindTimeSlices": "by design: its background threads queue on its CPU",
-}
+
+
+def by_design():
+    """{package.Class or package.Class.method: suite} of the benchmarks suites.json lists as disturbed by
+    their own design (a partner process, children, their own queued tasks): ebpf.disturbed is then
+    their experiment, not interference. Empty when the registry cannot be read."""
+    try:
+        from . import registry
+        return {f"{s['package']}.{b}": s["name"] for s in registry.load().suites for b in s.get("disturbed_by_design") or []}
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def claims_section(run, out_dir):
@@ -143,13 +148,15 @@ def claims_section(run, out_dir):
 def disturbed_section(run):
     """Results whose secondary metrics carry ebpf.disturbed > 0; NO_CONTEXT when no result has it."""
     having, designed, disturbed = 0, 0, []
+    design = by_design()
     for r in run.jmh():
         for key, m in (r.get("secondaryMetrics") or {}).items():
             if formats.metric_name(key) == DISTURBED:
                 having += 1
                 value = formats.metric_value(m)
                 if value > 0:
-                    why = DISTURBED_BY_DESIGN.get(r["benchmark"].rsplit(".", 1)[0], "")
+                    why = ("by design (suites.json disturbed_by_design)"
+                           if r["benchmark"] in design or r["benchmark"].rsplit(".", 1)[0] in design else "")
                     designed += bool(why)
                     disturbed.append([esc(r.get("suite")), esc(".".join(r["benchmark"].split(".")[-2:])),
                                       esc(params_text(r.get("params"))), num(value),
@@ -160,8 +167,9 @@ def disturbed_section(run):
     if not disturbed:
         return f"<p>None of the {having} results with context metrics was disturbed.</p>"
     return (f"<p>{len(disturbed)} of {having} results were disturbed while measured (the share of their iterations "
-            f"with an involuntary switch, steal, or a task waiting on the benchmark's CPU): read their figures with care"
-            + (f"; {designed} of them queue their own tasks on their CPU by design" if designed else "") + ".</p>"
+            f"in which other processes or the host's steal took at least 2% of the CPU the benchmark ran on; a quick run "
+            f"measured the others once more, as suite SUITE-remeasured): read their figures with care"
+            + (f"; {designed} of them put other tasks on their CPU by their own design" if designed else "") + ".</p>"
             + table([("suite", ""), ("benchmark", ""), ("params", ""), (DISTURBED, "num"), ("score", "num"),
                      ("unit", ""), ("why", "")], disturbed))
 

@@ -300,8 +300,8 @@ class SyntheticRunTest(unittest.TestCase):
         from contextlab import pages
         html = pages.disturbed_section(lab.Run(self.full))
         self.assertIn("SchedulerCost.pass", html)
-        self.assertIn("by design: its own m tasks queue on its CPU", html)
-        self.assertIn("queue their own tasks on their CPU by design", html)
+        self.assertIn("by design (suites.json disturbed_by_design)", html)
+        self.assertIn("put other tasks on their CPU by their own design", html)
 
     def test_event_counters_are_per_iteration_not_summed(self):
         self.assertEqual(self.t.loc["swapcontext-enters-kernel", "measured"], 1.0)  # not 3.0, JMH's sum

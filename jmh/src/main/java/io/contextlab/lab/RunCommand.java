@@ -300,13 +300,14 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Issue 17's second look: the suite's results disturbed in at least {@link #REMEASURE_AT} of
-     * their iterations run once more (one fork, the suite's quick settings, only their params),
+     * their iterations, except those disturbed by their own design (suites.json), run once more (one fork, the suite's quick settings, only their params),
      * as suite SUITE-remeasured; both are kept, the first stays the suite's figure. Empty when
      * none was disturbed.
      */
     static Collection<RunResult> remeasure(RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results,
                                            PrintStream console) {
-        List<RunResult> disturbed = results.stream().filter(r -> disturbedShare(r) >= REMEASURE_AT).toList();
+        List<RunResult> disturbed = results.stream().filter(r -> disturbedShare(r) >= REMEASURE_AT)
+                .filter(r -> !suite.disturbedByDesign(r.getParams().getBenchmark())).toList();
         if (disturbed.isEmpty()) return List.of();
         Set<String> benchmarks = new TreeSet<>();
         Map<String, Set<String>> params = new TreeMap<>();

@@ -30,9 +30,17 @@ public record SuiteRegistry(String format, String about, @SerializedName("claim_
     public record Suite(String name, @SerializedName("package") String packageName, String include,
                         String quick, String full, String reference, String notebook,
                         List<String> claims, @SerializedName("claim_benchmarks") List<String> claimBenchmarks,
-                        String about) {
+                        @SerializedName("disturbed_by_design") List<String> disturbedByDesign, String about) {
         public String args(boolean fullMode) {
             return fullMode ? full : quick;
+        }
+
+        /** Whether a benchmark (its whole name) is one whose own design disturbs it: its class or Class.method is listed. */
+        public boolean disturbedByDesign(String benchmark) {
+            if (disturbedByDesign == null) return false;
+            String own = benchmark.startsWith(packageName + ".") ? benchmark.substring(packageName.length() + 1) : benchmark;
+            String cls = own.contains(".") ? own.substring(0, own.lastIndexOf('.')) : own;
+            return disturbedByDesign.contains(own) || disturbedByDesign.contains(cls);
         }
 
         /** The JMH regex matching exactly the claim-bearing benchmarks (whole names), or null when there are none. */

@@ -82,6 +82,9 @@ class SuiteRegistryTest {
         assertTrue(rest.getExcludes().size() > 1, "the suite's own excludes stay");
         assertEquals(1, RunCommand.parts(r, epoll, true).size(), "full mode: one invocation, the annotations' forks");
         assertEquals("-f 3 -i 1", RunCommand.withForks("-i 1", 3));
+        SuiteRegistry.Suite stacks = r.suite("stacks").orElseThrow();
+        assertTrue(stacks.disturbedByDesign("io.contextlab.stacks.SpawnCosts.forkWait"), "a listed class covers its methods");
+        assertFalse(stacks.disturbedByDesign("io.contextlab.stacks.MinorFaults.touchEveryPage"));
         assertEquals("-i 1 -f 3", RunCommand.withForks("-i 1 -f 1", 3));
     }
 

@@ -37,7 +37,7 @@ import java.util.function.Function;
 public final class Pairs {
     public static final int DEFAULT_PAIRS = 5;
     /** JMH's settings for one pair's run: one fork, short iterations (JMH command-line syntax). */
-    public static final String JMH_ARGS = "-f 1 -wi 1 -w 100ms -i 2 -r 100ms";
+    public static final String JMH_ARGS = "-f 1 -wi 1 -w 100ms -i 1 -r 100ms";
     public static final String JMH_FIRST = "jmh-first", REFERENCE_FIRST = "reference-first";
 
     private Pairs() {}
