@@ -53,8 +53,8 @@ def _absent(ev, cid, what, why=""):
                    f"{status_text(ev.run.suite_status('servers'))}){why}")
 
 
-C1K_WHY = ("; the quick run leaves the 2x2 at 1,000 clients out (py-fork works off 1,000 queued connections at "
-           "some 30 requests/s: it did not fit the step's time), `lab servers --full` measures it")
+C1K_WHY = ("; the quick run takes only the thread models to 1,000 clients (py-fork works off 1,000 queued "
+           "connections at some 30 requests/s: it does not fit the step's time), `lab servers --full` measures the fork models there")
 
 
 def _curve_q(ev, model, points=ARTICLE_POINTS):
