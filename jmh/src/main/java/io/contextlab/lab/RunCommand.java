@@ -325,7 +325,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         params.forEach((key, values) -> words.addAll(List.of("-p", key + "=" + String.join(",", values))));
-        String include = benchmarks.stream().map(b -> "^" + b.replace(".", "\\.") + "$").collect(Collectors.joining("|"));
+        String include = benchmarks.stream().map(SuiteRegistry::exactly).collect(Collectors.joining("|"));
         Lab.note("suite " + suite.name() + ": " + disturbed.size() + " of " + results.size() + " results disturbed in at least "
                 + Math.round(100 * REMEASURE_AT) + "% of their iterations: measured once more as " + suite.name() + REMEASURED);
         return jmh(run, suite.name() + REMEASURED, List.of(new Part(include, String.join(" ", words))), List.of(), console);

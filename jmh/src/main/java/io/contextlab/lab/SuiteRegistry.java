@@ -46,8 +46,7 @@ public record SuiteRegistry(String format, String about, @SerializedName("claim_
         /** The JMH regex matching exactly the claim-bearing benchmarks (whole names), or null when there are none. */
         public String claimInclude() {
             if (claimBenchmarks == null || claimBenchmarks.isEmpty()) return null;
-            return claimBenchmarks.stream()
-                    .map(b -> "^" + (packageName + "." + b).replace(".", "\\.") + "$")
+            return claimBenchmarks.stream().map(b -> exactly(packageName + "." + b))
                     .collect(java.util.stream.Collectors.joining("|"));
         }
     }
@@ -104,6 +103,11 @@ public record SuiteRegistry(String format, String about, @SerializedName("claim_
         suites.forEach(s -> names.add(s.name()));
         steps.forEach(s -> names.add(s.name()));
         return names;
+    }
+
+    /** The JMH include regex that matches this one benchmark (its whole name) and nothing else. */
+    public static String exactly(String benchmark) {
+        return "^" + benchmark.replace(".", "\\.") + "$";
     }
 
     /** JMH arguments as words (the registry spells them as one line, split on spaces). */

@@ -147,7 +147,7 @@ public final class Pairs {
             Map<String, String> p = CrossCheck.find(spec, List.copyOf(main)).map(Measured::params).orElse(spec.params());
             p.forEach((name, value) -> params.computeIfAbsent(name, x -> new TreeSet<>()).add(value));
         }
-        for (String b : benchmarks) args.add("^" + b.replace(".", "\\.") + "$");
+        for (String b : benchmarks) args.add(SuiteRegistry.exactly(b));
         params.forEach((name, values) -> {
             args.add("-p");
             args.add(name + "=" + String.join(",", values));
