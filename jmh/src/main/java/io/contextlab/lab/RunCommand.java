@@ -200,15 +200,19 @@ final class RunCommand implements Callable<Integer> {
      * warnings then say why).
      */
     static String withContext(String args) {
-        if (args.contains(EbpfProfiler.class.getName()) || TracingSupport.unavailableReason() != null) {
-            return args;
-        }
-        return (args + " -prof " + EbpfProfiler.class.getName() + ":context").strip();
+        return withProfiler(args, ":context");
     }
 
     /** A step's JMH arguments with the eBPF profiler's detail tier (runqlat, syscalls, faults, wake-ups as well). */
     static String withDetail(String args) {
-        return TracingSupport.unavailableReason() != null ? args : (args + " -prof " + EbpfProfiler.class.getName()).strip();
+        return withProfiler(args, "");
+    }
+
+    private static String withProfiler(String args, String options) {
+        if (args.contains(EbpfProfiler.class.getName()) || TracingSupport.unavailableReason() != null) {
+            return args;
+        }
+        return (args + " -prof " + EbpfProfiler.class.getName() + options).strip();
     }
 
     /** Opens a run directory whose metadata records this environment, commit and command line. */
