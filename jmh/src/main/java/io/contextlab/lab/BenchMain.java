@@ -24,8 +24,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Main-Class of benchmarks.jar and the JMH side of `lab bench` and `lab run`: JMH's own command
- * line, parsed by JMH, with {@link JvmFlags#ALL} prepended to every fork's JVM arguments (before a
- * user's own -jvmArgsPrepend) and {@link FiguresProfiler} always on — added to JMH's options, not
+ * line, parsed by JMH, with {@link JvmFlags#ALL} (and the {@link AotCache} flag, when there is a
+ * fresh cache) prepended to every fork's JVM arguments (before a user's own -jvmArgsPrepend) and {@link FiguresProfiler} always on — added to JMH's options, not
  * spliced into the arguments, so every JMH option works in any position.
  */
 public final class BenchMain {
@@ -43,7 +43,13 @@ public final class BenchMain {
      * added (each once), for a caller to add more (include, result file) before building.
      */
     public static ChainedOptionsBuilder forks(Options parent, List<Class<? extends Profiler>> extra) {
+        return forks(parent, extra, true);
+    }
+
+    /** The same; {@code aot}: the forks start from the AOT cache when a fresh one exists ({@link AotCache}). */
+    static ChainedOptionsBuilder forks(Options parent, List<Class<? extends Profiler>> extra, boolean aot) {
         List<String> prepend = new ArrayList<>(JvmFlags.ALL);
+        if (aot) prepend.addAll(AotCache.forkFlags());
         prepend.addAll(parent.getJvmArgsPrepend().orElse(List.of()));
         ChainedOptionsBuilder builder = new OptionsBuilder().parent(parent).jvmArgsPrepend(prepend.toArray(String[]::new));
         List<Class<? extends Profiler>> profilers = new ArrayList<>();

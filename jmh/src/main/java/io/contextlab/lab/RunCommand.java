@@ -103,6 +103,7 @@ final class RunCommand implements Callable<Integer> {
 
         Map<String, Collection<RunResult>> all = new LinkedHashMap<>();
         try (PrintStream console = run.console()) {
+            AotCache.ensure(withContext(""), console);
             for (SuiteRegistry.Suite suite : registry.suites()) {
                 if (!selected.contains(suite.name())) {
                     run.suite(suite.name(), RunMetadata.SuiteStatus.skipped(NOT_SELECTED));
