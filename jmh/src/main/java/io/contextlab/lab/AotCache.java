@@ -74,13 +74,7 @@ public final class AotCache {
      */
     public static List<String> forkFlags() {
         return jar().map(AotCache::cacheOf).filter(c -> fresh(c, jar().get()))
-                .map(c -> List.of("-XX:AOTCache=" + relative(c))).orElse(List.of());
-    }
-
-    static String relative(Path p) {
-        Path cwd = Path.of("").toAbsolutePath();
-        Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+                .map(c -> List.of("-XX:AOTCache=" + Lab.fromWorkingDirectory(c))).orElse(List.of());
     }
 
     /**
@@ -100,7 +94,7 @@ public final class AotCache {
             String args = (TRAINING_ARGS + " " + profilerArgs).strip();
             ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), List.of(), false);
             Options options = builder.include(SuiteRegistry.exactly(TRAINING))
-                    .jvmArgsAppend("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-Xlog:aot*=error", "-XX:AOTCacheOutput=" + relative(partial))
+                    .jvmArgsAppend("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-Xlog:aot*=error", "-XX:AOTCacheOutput=" + Lab.fromWorkingDirectory(partial))
                     .build();
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, log), options);
             if (got == null || got.isEmpty() || !Files.isRegularFile(partial)) {

@@ -117,6 +117,17 @@ public final class Lab implements Runnable {
         return p.startsWith(root) ? root.relativize(p).toString() : p.toString();
     }
 
+    /**
+     * {@code path} relative to the working directory, which JMH's forks share with this JVM: for
+     * paths handed to JMH or to the forks, which JMH prints or records (no path of this machine in
+     * a run's log or results). Absolute only when the two share no root.
+     */
+    static String fromWorkingDirectory(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = path.toAbsolutePath().normalize();
+        return abs.getRoot() != null && abs.getRoot().equals(cwd.getRoot()) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
     static void note(String text) {
         System.err.println("\033[1mlab:\033[0m " + text);
     }

@@ -261,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
                 Files.createDirectories(out.getParent());
                 ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(part.args())), profilers);
                 if (SMOKE_MODE.equals(run.metadata().mode())) smoke(builder);
-                Options options = builder.include(part.include()).resultFormat(ResultFormatType.JSON).result(partOut.toString()).build();
+                Options options = builder.include(part.include()).resultFormat(ResultFormatType.JSON).result(Lab.fromWorkingDirectory(partOut)).build();
                 FailureWatch watch = BenchMain.watch(options, console);
                 Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
                 failedBenchmarks.addAll(watch.failed());
@@ -360,7 +360,7 @@ final class RunCommand implements Callable<Integer> {
                 List<CrossCheck> checks = Pairs.run(suite.name(), reference, new ReferenceContext(root, run.dir(), results, log),
                         pairs, seed, (options, pair) -> {
                             Options o = options.resultFormat(ResultFormatType.JSON)
-                                    .result(dir.resolve(suite.name() + "-" + pair + ".json").toString()).build();
+                                    .result(Lab.fromWorkingDirectory(dir.resolve(suite.name() + "-" + pair + ".json"))).build();
                             return BenchMain.runReporting(BenchMain.runner(o, console), o);
                         });
                 for (CrossCheck check : checks) {
