@@ -157,10 +157,19 @@ def crosscheck_reason(c):
     """Why a cross-check is not `agrees`, from its record alone ("" when it agrees): differs, the
     ratio and its interval against 1 ± tolerance; drifting and inconclusive, the interval and both
     sides' spreads; info, the record's note (why it is shown and not judged); not-measured, that no
-    pair had a JMH figure."""
+    pair had a JMH figure. A judged check's note (what differs in the work its two sides do, as
+    its reference class reads the code) follows the verdict's reason."""
     verdict = c.get("verdict")
     if verdict == "agrees":
         return ""
+    why = _verdict_reason(c, verdict)
+    note = c.get("note")
+    if note and verdict != "info":
+        why += f". What the two sides do differently: {note}"
+    return why
+
+
+def _verdict_reason(c, verdict):
     tol = c.get("tolerance")
     ci = c.get("ratio_ci")
     ratio = c.get("ratio")

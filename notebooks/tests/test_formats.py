@@ -204,6 +204,16 @@ class CrosscheckReasonTest(unittest.TestCase):
         self.assertEqual(why, "shown for information, not judged: meant to differ")
         self.assertIn("the record gives no reason", formats.crosscheck_reason(self.check("info", tolerance=None)))
 
+    def test_a_judged_check_s_note_says_what_the_two_sides_do_differently(self):
+        note = "the C loop is single-threaded"
+        why = formats.crosscheck_reason(self.check("differs", 1.2, (1.15, 1.3), note=note))
+        self.assertIn("wholly outside 1 ± 10%", why)
+        self.assertTrue(why.endswith("What the two sides do differently: " + note), why)
+        self.assertNotIn(note, formats.crosscheck_reason(self.check("drifting", 1.0, (0.7, 1.2), (0.2, 0.15))))
+        self.assertEqual(formats.crosscheck_reason(self.check("agrees", note=note)), "")
+        info = formats.crosscheck_reason(self.check("info", 9.5, tolerance=None, note=note))
+        self.assertEqual(info.count(note), 1)
+
     def test_not_measured_says_no_pair_measured_it(self):
         c = {"verdict": "not-measured", "ratio": None, "ratio_ci": None, "pairs": 0, "tolerance": 0.1, "spread": {}}
         self.assertIn("no pair gave a JMH figure", formats.crosscheck_reason(c))

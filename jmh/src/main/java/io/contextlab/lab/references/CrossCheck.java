@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * nowhere else: agrees when ratio_ci lies within 1 &plusmn; tolerance, differs when it lies wholly
  * outside, drifting when it does neither and both sides' spreads exceed the tolerance (the
  * machine moved between pairs), else inconclusive; info when the tolerance (or the benchmark) is
- * null; not-measured when no pair has a JMH figure for it. {@code note}: why a check is shown
- * for information rather than judged (its Spec's note; null for a judged check), for the report.
+ * null; not-measured when no pair has a JMH figure for it. {@code note} (its Spec's note), for the
+ * report: for an info check, why it is shown rather than judged; for a judged one, what differs in
+ * the work the two sides do, where the code says something does (null: nothing known).
  */
 public record CrossCheck(String format, String suite, String check, String benchmark, Map<String, String> params,
                          String metric, String unit, Reference reference, Double measured, Double ratio,
@@ -49,7 +50,8 @@ public record CrossCheck(String format, String suite, String check, String bench
     /**
      * What a reference checks: a named check against a JMH benchmark (null: shown for
      * information, no JMH counterpart) at some of its params, on its primary or a secondary
-     * metric, in {@code unit}, held to {@code tolerance} (null: info, and {@code note} says why).
+     * metric, in {@code unit}, held to {@code tolerance} (null: info, and {@code note} says why; a
+     * judged check's note says what differs in the two sides' work, the report's "why" when it does not agree).
      */
     public record Spec(String check, String benchmark, Map<String, String> params, String metric, String unit,
                        Double tolerance, String note) {
@@ -57,7 +59,7 @@ public record CrossCheck(String format, String suite, String check, String bench
             params = params == null ? Map.of() : Map.copyOf(params);
         }
 
-        /** A check without a note: judged ones, whose verdict explains itself. */
+        /** A check without a note: a judged one whose two sides do the same work. */
         public Spec(String check, String benchmark, Map<String, String> params, String metric, String unit, Double tolerance) {
             this(check, benchmark, params, metric, unit, tolerance, null);
         }

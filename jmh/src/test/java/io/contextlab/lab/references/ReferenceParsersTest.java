@@ -72,6 +72,7 @@ class ReferenceParsersTest {
         List<Outside> rows = UringReference.parse("nop n=1 nops=131072 ns/op: 5.0 6.0 7.0\nnop n=64 nops=131072 ns/op: 1.0 1.0 2.0\n");
         assertEquals(List.of(Map.of("n", "1"), Map.of("n", "64")), rows.stream().map(o -> o.spec().params()).toList());
         assertEquals(6.0, rows.get(0).reference().value());
+        assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() != null && UringReference.NOP_SIDES.equals(o.spec().note())));
         allValid("uring", rows);
     }
 
