@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies, a
  * point the descriptor limit cannot hold and one Connection: close point, 1 s each. Checks the shape of servers.json that
  * the notebooks read (every model × concurrency present, skipped points with a reason, the ratio
- * record) and that it validates against datasets/schema/servers.v3.schema.json, never a number.
+ * record) and that it validates against datasets/schema/servers.v4.schema.json, never a number.
  */
 class LoadDriverTest {
     @Test
@@ -39,7 +39,7 @@ class LoadDriverTest {
         ServersReport.Report report = new LoadDriver(s, new PrintStream(log, true)).run();
 
         String written = Files.readString(dir.resolve("servers.json"));
-        SchemaCheck.assertValid("servers.v3", written);
+        SchemaCheck.assertValid("servers.v4", written);
         assertFalse(written.contains("\"/"), "an absolute path of this machine in servers.json:\n" + written);
         JsonObject json = ServersReport.gson().fromJson(written, JsonObject.class);
         assertEquals(ServersReport.FORMAT, json.get("format").getAsString());
