@@ -17,7 +17,8 @@ SCHEMA_DIR = os.path.join(REPO, "datasets", "schema")
 METADATA = "contextlab.metadata/2"
 CROSSCHECK = "contextlab.crosscheck/2"   # paired checks (issue 16)
 CROSSCHECK_V1 = "contextlab.crosscheck/1"
-SERVERS = "contextlab.servers/3"
+SERVERS = "contextlab.servers/4"
+SERVERS_V3 = "contextlab.servers/3"   # still read: memory read after the sweep's load, no memory note (frames.server_memory)
 SERVERS_V2 = "contextlab.servers/2"   # still read: no open loop, heap, driver check or wall time
 SERVERS_V1 = "contextlab.servers/1"   # still read: no repetitions, no 2x2, memory or open loop
 TRACE = "contextlab.trace/1"
@@ -27,7 +28,7 @@ COMPARE = "contextlab.compare/1"    # compare.json, written by contextlab.compar
 LEGACY_METADATA = 1          # the run format of 2026-11-22 (contextlab.legacy)
 
 # record -> the formats this code reads (the current one first)
-READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS, SERVERS_V2, SERVERS_V1),
+READS = {"metadata": (METADATA, LEGACY_METADATA), "crosscheck": (CROSSCHECK, CROSSCHECK_V1), "servers": (SERVERS, SERVERS_V3, SERVERS_V2, SERVERS_V1),
          "trace": (TRACE,), "suites": (SUITES,), "claims": (CLAIMS,), "compare": (COMPARE,)}
 
 NO_SCHEMA = "no schema"

@@ -134,7 +134,7 @@ SERVER_COLUMNS = ["run", "label", "model", "kind", "concurrency", "status", "rea
 
 
 def servers(runs=None):
-    """servers.json's points (contextlab.servers/3, /2 and /1), one row per model x concurrency x
+    """servers.json's points (contextlab.servers/4, /3, /2 and /1), one row per model x concurrency x
     connection x repetition: nested fields flattened (latency_us.p99, server.threads, ...), each
     point's model `kind` from the servers list, latency_{p50,p99,max}_ms from latency_us, errors =
     the sum of errors.*, and `repetition` (1 for a v1 record, which measured each point once)."""
@@ -177,15 +177,35 @@ def server_open_loop(runs=None):
     return pd.json_normalize(rows) if rows else pd.DataFrame()
 
 
+MEMORY_FIGURES = ("bytes_per_connection", "rss_bytes_per_connection", "heap_bytes_per_connection")
+MEMORY_AFTER_LOAD = ("read after the sweep's load (servers.json v2/v3): memory that load left behind absorbed the"
+                     " connections, so the figure is a lower bound, not comparable with v4's")
+
+
 def server_memory(runs=None):
-    """servers.json's `memory` (v2, v3: with heap_bytes_per_connection for the Java models): one row
-    per run x model (bytes_per_connection, connections, answered, ...)."""
+    """servers.json's `memory`: one row per run x model (bytes_per_connection, connections, answered,
+    note, ...). v4 reads each model on an instance started afresh (settings.memory_method); v2 and v3
+    read it after the sweep's load: their rows get `note` = MEMORY_AFTER_LOAD, and a figure of theirs
+    that is not positive becomes NaN (v4 writes null with a note itself), so that no meaningless
+    number is shown. `method`: "afresh" (v4) or "after load" (v2, v3)."""
     rows = []
     for run in load(runs):
-        data = run.servers()
-        for m in (data or {}).get("memory") or []:
-            rows.append(dict(m, run=run.name, label=run.label))
+        data = run.servers() or {}
+        rows += [dict(memory_row(m, data.get("format")), run=run.name, label=run.label) for m in data.get("memory") or []]
     return pd.DataFrame(rows)
+
+
+def memory_row(m, fmt):
+    """One `memory` record of a servers.json of format fmt as server_memory shows it (see there)."""
+    row = dict(m, method="afresh" if fmt == formats.SERVERS else "after load")
+    if fmt != formats.SERVERS:
+        notes = [MEMORY_AFTER_LOAD]
+        for k in MEMORY_FIGURES:
+            if row.get(k) is not None and row[k] <= 0:
+                notes.append(f"{k} was {row[k]}: not positive, left out")
+                row[k] = None
+        row["note"] = "; ".join(notes)
+    return row
 
 
 def server_ratios(runs=None):
@@ -195,7 +215,7 @@ def server_ratios(runs=None):
     for run in load(runs):
         data = run.servers() or {}
         q = data.get("ratio_to_nginx")
-        if q and data.get("format") in (formats.SERVERS, formats.SERVERS_V2):
+        if q and data.get("format") in (formats.SERVERS, formats.SERVERS_V3, formats.SERVERS_V2):
             rows.append(dict(run=run.name, family="nginx", connection="keep-alive", concurrency=q["concurrency"],
                              model=q["best_java_model"], ratio=q["ratio"],
                              ci_low=(q.get("ci") or [None, None])[0], ci_high=(q.get("ci") or [None, None])[1]))

@@ -109,6 +109,21 @@ class LoaderTest(unittest.TestCase):
         self.assertEqual(thread10["kind"], "java")         # from the servers list
         self.assertEqual(srv[srv["status"] == "skipped"]["reason"].iloc[0], "beyond RLIMIT_NOFILE 20000")
 
+    def test_memory_read_after_load_is_marked_and_a_figure_not_positive_left_out(self):
+        from contextlab import formats, frames
+        old = frames.memory_row({"model": "nginx", "bytes_per_connection": 0, "rss_bytes_per_connection": -5,
+                                 "heap_bytes_per_connection": None}, formats.SERVERS_V3)
+        self.assertEqual(old["method"], "after load")
+        self.assertIsNone(old["bytes_per_connection"])
+        self.assertIsNone(old["rss_bytes_per_connection"])
+        self.assertIn("bytes_per_connection was 0", old["note"])
+        kept = frames.memory_row({"model": "thread", "bytes_per_connection": 9, "note": None}, formats.SERVERS_V2)
+        self.assertEqual(kept["bytes_per_connection"], 9)
+        self.assertTrue(kept["note"].startswith(frames.MEMORY_AFTER_LOAD))
+        new = frames.memory_row({"model": "nginx", "bytes_per_connection": None, "note": "PSS ... not above"},
+                                formats.SERVERS)
+        self.assertEqual((new["method"], new["note"]), ("afresh", "PSS ... not above"), "v4 as written")
+
     def test_a_servers_csv_is_not_read(self):
         with open(os.path.join(self.partial, "servers.csv"), "w") as f:
             f.write("server,connections,rps\nnginx,10,50000\n")

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "servers", description = {"the server models (thread, pool, fork, prefork, selector, reuseport, virtual, st, "
         + "st-reuseport, uring), nginx and the first article's 2x2 (py/c x thread/fork) under wrk on 127.0.0.1; writes "
         + "datasets/runs/<UTC>-<host>/servers.json. Quick: 3 shuffled repetitions of reuseport, selector, virtual and "
-        + "nginx at 1,000 keep-alive connections (2 s) and of the 2x2 at the article's nine Connection: close points "
+        + "nginx at 1,000 keep-alive connections (1 s) and of the 2x2 at the article's nine Connection: close points "
         + "(1 s; the thread models also at 1,000); open-loop latency at 25/50/75/90 % of each of those four's peak; memory per idle connection of every "
-        + "model. --full: 5 repetitions, every model at 1 .. 10,000 connections, 10 s each"})
+        + "model, each on an instance started afresh. --full: 5 repetitions, every model at 1 .. 10,000 connections, 10 s each"})
 final class ServersCommand implements Callable<Integer> {
     static final String STEP = "servers";
 

@@ -61,6 +61,10 @@ final class LoadDriver {
         String status = "ok", reason, deadReason;
         int restarts;
         boolean drained = true;
+        /** This instance has had the Java models' warm-up. */
+        boolean warmed;
+        /** This instance has served load beyond its warm-up (points, open loop, the driver check). */
+        boolean loaded;
 
         Running(Models model, int port, Path logFile) {
             this.model = model;
@@ -113,8 +117,16 @@ final class LoadDriver {
                 }
             }
             if (s.memoryConnections() > 0) {
-                for (Running r : running.values()) {
-                    if (r.server != null && r.deadReason == null) memory.add(memory(r));
+                List<Running> measured = running.values().stream().filter(r -> r.server != null && r.deadReason == null).toList();
+                renew(measured.stream().filter(r -> r.loaded).toList());
+                for (Running r : measured) {
+                    if (r.server == null) {
+                        memory.add(ServersReport.Memory.failed(r.model.id(), s.memoryConnections(),
+                                "not started again for the memory step: " + r.reason));
+                        continue;
+                    }
+                    if (!r.warmed) warm(r);
+                    memory.add(memory(r));
                 }
             }
         } finally {
@@ -159,6 +171,7 @@ final class LoadDriver {
         try {
             r.server = ServerProcess.await(sp, r.model, r.port, r.logFile);
             r.idle = ProcessTree.snapshot(r.server.pid());
+            r.warmed = r.loaded = false;
         } catch (IOException | RuntimeException e) {
             if (sp.process().isAlive()) sp.process().destroyForcibly();
             failed(r, e);
@@ -177,6 +190,7 @@ final class LoadDriver {
     private void warm(Running r) throws InterruptedException {
         if (s.warmupSeconds() <= 0 || r.model.kind != Models.Kind.JAVA) return;
         try {
+            r.warmed = true;
             runWrk(r.url(), 10, s.warmupSeconds());
             drain(r.server, r.idle, 10);
             r.idle = ProcessTree.snapshot(r.server.pid());
@@ -224,6 +238,7 @@ final class LoadDriver {
                 points.add(ServersReport.Point.skipped(model.id(), load, rep, skip));
                 continue;
             }
+            r.loaded = true;
             ServersReport.Point p = measure(model, r.server, r.port, r.url(), load, r.idle, rep);
             if (!lastDrained && r.server.process.isAlive()) {
                 p = p.withRestart();
@@ -264,11 +279,45 @@ final class LoadDriver {
     }
 
     /**
-     * Memory per connection: the tree's PSS and RSS idle, then with memoryConnections idle
-     * keep-alive connections open, each having had one request answered (so a thread or process
-     * exists for it). bytes_per_connection is the PSS difference over the connections answered.
-     * For a Java model each state is read right after a full GC (JavaHeap), and the heap used
-     * after that GC gives heap_bytes_per_connection the same way.
+     * The models that served load in this step, stopped and started again (all at once, as at the
+     * start) so that the memory step reads each model at the same moment of its life: started,
+     * the Java models warmed up, nothing else. Load leaves memory behind that a process holds but
+     * no longer uses (malloc's free lists in nginx's workers, a JVM heap grown and touched under
+     * 1,000 connections): connections opened afterwards are carved out of it and cost nothing the
+     * tree's PSS can see. A failure to stop (exit code) is recorded as stop() would; a failure to
+     * start again leaves r.server null (the memory record says so).
+     */
+    private void renew(List<Running> loaded) throws InterruptedException {
+        if (loaded.isEmpty()) return;
+        log.printf("servers: memory step: %s started afresh (no load but the warm-up before the readings)%n",
+                Models.ids(loaded.stream().map(r -> r.model).toList()));
+        List<Thread> stops = new ArrayList<>();
+        for (Running r : loaded) {
+            stops.add(Thread.ofVirtual().start(() -> {
+                int exit = r.server.stop();
+                if (exit != 0 && r.reason == null) {
+                    r.status = "failed";
+                    r.reason = (exit < 0 ? "did not exit within 15 s of SIGTERM (killed)" : "exited with " + exit + " on SIGTERM")
+                            + " (stopped before the memory step)";
+                }
+                r.server = null;
+            }));
+        }
+        for (Thread t : stops) t.join();
+        Map<Running, ServerProcess.Spawned> spawned = new LinkedHashMap<>();
+        for (Running r : loaded) {
+            ServerProcess.Spawned sp = spawn(r);
+            if (sp != null) spawned.put(r, sp);
+        }
+        for (var e : spawned.entrySet()) await(e.getKey(), e.getValue());
+    }
+
+    /**
+     * Memory per connection (ServersReport.MEMORY_METHOD): the tree's PSS and RSS without
+     * connections, then with memoryConnections idle keep-alive connections open, each having had
+     * one request answered (so a thread or process exists for it), the two readings back to back.
+     * For a Java model each reading follows a full GC (JavaHeap), attached before the first so its
+     * agent's threads and sockets are in both; the heap used after that GC gives the heap figure.
      */
     private ServersReport.Memory memory(Running r) throws InterruptedException {
         int n = s.memoryConnections();
@@ -283,36 +332,27 @@ final class LoadDriver {
             }
         }
         try {
-            Long heapBefore = heap == null ? null : heap.afterGcKb();
             ProcessTree.Snapshot before = ProcessTree.snapshot(pid);
-            long pssBefore = ProcessTree.pssKb(pid);
+            ServersReport.MemoryReading idle = ProcessTree.memory(pid, heap == null ? null : heap.afterGcKb());
             int answered;
-            long pssWith;
-            Long heapWith;
-            ProcessTree.Snapshot with;
-            try (IdleConnections idle = IdleConnections.open(r.port, n, 3_000)) {
-                answered = idle.answered();
+            ServersReport.MemoryReading with;
+            try (IdleConnections open = IdleConnections.open(r.port, n, 3_000)) {
+                answered = open.answered();
                 Thread.sleep(100);
-                heapWith = heap == null ? null : heap.afterGcKb();
-                with = ProcessTree.snapshot(pid);
-                pssWith = ProcessTree.pssKb(pid);
+                with = ProcessTree.memory(pid, heap == null ? null : heap.afterGcKb());
             }
             // Back to `before`, taken with the JMX agent's sockets open (r.idle predates them).
             drain(r.server, before, 10);
-            Long perConnection = answered > 0 ? Math.round((pssWith - pssBefore) * 1024.0 / answered) : null;
-            Long heapPerConnection = answered > 0 && heapWith != null ? Math.round((heapWith - heapBefore) * 1024.0 / answered) : null;
-            log.printf("servers: %-9s memory: %d of %d idle connections answered, PSS %d -> %d KiB, %s bytes each%s%n",
-                    r.model.id(), answered, n, pssBefore, pssWith, perConnection,
-                    heapWith == null ? "" : "; heap after GC " + heapBefore + " -> " + heapWith + " KiB, " + heapPerConnection + " bytes each");
-            String reason = answered < n ? (n - answered) + " of " + n + " connections not answered" : null;
-            if (heapFailure != null) reason = reason == null ? heapFailure : reason + "; " + heapFailure;
-            return new ServersReport.Memory(r.model.id(), n, answered, before.rssKb(), pssBefore, with.rssKb(), pssWith,
-                    with.threads(), with.processes(), perConnection, answered > 0 ? Math.round((with.rssKb() - before.rssKb()) * 1024.0 / answered) : null,
-                    heapBefore, heapWith, heapPerConnection, reason);
+            ServersReport.Memory m = ServersReport.memory(r.model.id(), n, answered, idle, with, heapFailure);
+            log.printf("servers: %-9s memory: %d of %d idle connections answered, PSS %d -> %d KiB, %s bytes each%s%s%n",
+                    r.model.id(), answered, n, idle.pssKb(), with.pssKb(), m.bytesPerConnection(),
+                    with.heapKb() == null ? "" : "; heap after GC " + idle.heapKb() + " -> " + with.heapKb() + " KiB, "
+                            + m.heapBytesPerConnection() + " bytes each",
+                    m.note() == null ? "" : " (" + m.note() + ")");
+            return m;
         } catch (IOException | RuntimeException e) {
             log.printf("servers: %s memory failed: %s%n", r.model.id(), e);
-            return new ServersReport.Memory(r.model.id(), n, 0, null, null, null, null, null, null, null, null, null, null, null,
-                    e.toString());
+            return ServersReport.Memory.failed(r.model.id(), n, e.toString());
         } finally {
             if (heap != null) heap.close();
         }
@@ -343,6 +383,7 @@ final class LoadDriver {
                     "nginx not running in this session");
         }
         List<Double> wrkRuns = new ArrayList<>(), runs = new ArrayList<>();
+        r.loaded = true;
         try {
             for (int i = 0; i < CHECK_PAIRS; i++) {
                 Wrk.Result w = Wrk.finish(wrk.start(wrk.command(r.url(), c, Wrk.threadsFor(c), s.closeDurationSeconds(),
@@ -381,6 +422,7 @@ final class LoadDriver {
                 continue;
             }
             double rate = Math.round(peak * pct / 100.0);
+            r.loaded = true;
             try {
                 OpenLoopDriver.Result res = OpenLoopDriver.run(r.port, c, rate, s.openLoopSeconds(), Settings.OPEN_LOOP_THREADS);
                 drain(r.server, r.idle, s.drainBoundSeconds());
@@ -568,6 +610,7 @@ final class LoadDriver {
         m.put("open_loop_threads", Settings.OPEN_LOOP_THREADS);
         m.put("open_loop_peak", "the model's mean ok requests/s over the wrk points at open_loop_connections keep-alive connections of this session");
         m.put("heap", "Java models: heap used right after MemoryMXBean.gc() (a full GC), through the attach API and the local JMX agent");
+        m.put("memory_method", ServersReport.MEMORY_METHOD);
         return m;
     }
 

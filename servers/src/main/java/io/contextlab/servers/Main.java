@@ -153,7 +153,7 @@ public final class Main {
         Path outPath = Path.of(out).toAbsolutePath();
         Path logs = logDir != null ? Path.of(logDir) : outPath.resolveSibling("servers-logs");
         Settings settings = new Settings(full ? "full" : "quick", chosen, cs, closeCs,
-                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 2)),
+                Wrk.wholeSeconds(duration != null ? duration : (full ? 10 : 1)),
                 Wrk.wholeSeconds(duration != null ? duration : (full ? 5 : 1)),
                 warmup != null ? Wrk.wholeSeconds(warmup) : (full ? 5 : 1),
                 timeout, idleMs, workers, Runtime.getRuntime().availableProcessors(), port, java, jarPath,
@@ -276,7 +276,8 @@ public final class Main {
                                           when --concurrency is given)
                                          [--warmup=S] [--timeout=S] [--port=BASE] [--workers=N] [--idle-timeout-ms=N]
                                          [--repetitions=N] [--seed=N] (the shuffled model order of each repetition)
-                                         [--memory-connections=N] (idle keep-alive connections for bytes_per_connection; 0: none)
+                                         [--memory-connections=N] (idle keep-alive connections for bytes_per_connection, on an
+                                          instance of each model started afresh; 0: none)
                                          [--open-loop-models=a,b] (default nginx,reuseport,selector,virtual when measured
                                           at 1,000 keep-alive connections; empty: none) [--open-loop-duration=S]
                        servers.jar load --port=P [--connections=N] [--rate=R (0: closed loop)] [--duration=S] [--receivers=N]

@@ -74,6 +74,26 @@ final class ProcessTree {
     }
 
     /**
+     * The memory step's reading of root and its descendants: RSS and PSS from one read of each
+     * process's smaps_rollup (so the two are of the same moment), threads from its status. A process
+     * that exits meanwhile is left out.
+     */
+    static ServersReport.MemoryReading memory(long root, Long heapKb) {
+        long rss = 0, pss = 0;
+        int processes = 0, threads = 0;
+        for (long pid : tree(root)) {
+            Map<String, Long> rollup = ProcFs.smapsRollup(pid);
+            Map<String, Long> status = ProcFs.status(pid);
+            if (rollup.isEmpty() || status.isEmpty()) continue;          // exited meanwhile
+            processes++;
+            threads += status.getOrDefault("Threads", 0L).intValue();
+            rss += rollup.getOrDefault("Rss", 0L);
+            pss += rollup.getOrDefault("Pss", 0L);
+        }
+        return new ServersReport.MemoryReading(rss, pss, threads, processes, heapKb);
+    }
+
+    /**
      * root and every descendant, from the ppid field of each /proc/<pid>/stat. Not
      * ProcessHandle.descendants(): in a sweep it sometimes returned no child of the fork server
      * while 200 children served the load (seen at c=200 and c=500), and the reading here is

@@ -18,7 +18,7 @@ import java.util.Map;
  * best Java model to nginx at 1,000 connections. notebooks/contextlab.py is the only reader.
  */
 final class ServersReport {
-    static final String FORMAT = "contextlab.servers/3";
+    static final String FORMAT = "contextlab.servers/4";
 
     record Latency(long p50, long p90, long p99, long p999, long max, double mean, double stdev) {}
 
@@ -69,12 +69,69 @@ final class ServersReport {
                       Double forkRequestsPerS, Double ratio, List<Double> ci, int repetitions) {}
 
     /**
-     * A model's memory with `connections` idle keep-alive connections open, against the same
-     * server idle just before: bytes_per_connection = (PSS with − PSS idle) / connections answered.
+     * A model's memory per idle keep-alive connection (MEMORY_METHOD says how it is taken):
+     * bytes_per_connection = (PSS with the connections − PSS without) × 1024 / connections answered,
+     * PSS summed over the server's process tree; rss_bytes_per_connection the same with RSS; for a
+     * Java model heap_bytes_per_connection the same with the heap used after a full GC. A figure
+     * that does not come out positive is null, and `note` says why (the readings stay).
      */
     record Memory(String model, int connections, int answered, Long idleRssKb, Long idlePssKb, Long rssKb, Long pssKb,
                   Integer threads, Integer processes, Long bytesPerConnection, Long rssBytesPerConnection,
-                  Long idleHeapKb, Long heapKb, Long heapBytesPerConnection, String reason) {}
+                  Long idleHeapKb, Long heapKb, Long heapBytesPerConnection, String reason, String note) {
+        /** A memory step that could not read the model (it is not running, or reading it failed). */
+        static Memory failed(String model, int connections, String reason) {
+            return new Memory(model, connections, 0, null, null, null, null, null, null, null, null, null, null, null,
+                    reason, "not measured: see reason");
+        }
+    }
+
+    /** How servers.json v4 takes the memory per connection (settings.memory_method). */
+    static final String MEMORY_METHOD = "each model on an instance started afresh for this step (a model that served"
+            + " load earlier in the step is stopped and started again, so no earlier load has left memory its"
+            + " processes hold but no longer use), the Java models after the sweep's warm-up; then, with nothing else"
+            + " in between, PSS and RSS summed over the server's process tree (every process: nginx master and"
+            + " workers, prefork and fork children) without connections, and again with memory_connections idle"
+            + " keep-alive connections open, each having had one request answered; the difference over the"
+            + " connections answered. Java models: both readings right after a full GC, with the heap used after it."
+            + " User-space memory only: the kernel's socket buffers are not in any process's PSS. A figure that is"
+            + " not positive is null with a note";
+
+    /** One reading of a server tree's memory for the memory step (ProcessTree.memory; heap null unless Java). */
+    record MemoryReading(long rssKb, long pssKb, int threads, int processes, Long heapKb) {}
+
+    /**
+     * The memory record of one model from its two readings: without connections (idle) and with
+     * `connections` open of which `answered` were answered. Each per-connection figure is the
+     * difference over answered, in bytes; a difference that is zero or negative gives null and a
+     * note saying what the readings were, as does answered == 0. `reason`: connections not answered,
+     * or a reading that failed (the heap, say), or null.
+     */
+    static Memory memory(String model, int connections, int answered, MemoryReading idle, MemoryReading with,
+                         String failure) {
+        List<String> notes = new ArrayList<>();
+        Long pss = perConnection("PSS", idle.pssKb(), with.pssKb(), answered, notes);
+        Long rss = perConnection("RSS", idle.rssKb(), with.rssKb(), answered, notes);
+        Long heap = idle.heapKb() == null || with.heapKb() == null ? null
+                : perConnection("heap after GC", idle.heapKb(), with.heapKb(), answered, notes);
+        if (answered == 0) notes = List.of("no connection answered: nothing to divide by");
+        String reason = answered < connections ? (connections - answered) + " of " + connections + " connections not answered"
+                : null;
+        if (failure != null) reason = reason == null ? failure : reason + "; " + failure;
+        return new Memory(model, connections, answered, idle.rssKb(), idle.pssKb(), with.rssKb(), with.pssKb(),
+                with.threads(), with.processes(), pss, rss, idle.heapKb(), with.heapKb(), heap, reason,
+                notes.isEmpty() ? null : String.join("; ", notes));
+    }
+
+    private static Long perConnection(String what, long idleKb, long withKb, int answered, List<String> notes) {
+        if (answered <= 0) return null;
+        long bytes = Math.round((withKb - idleKb) * 1024.0 / answered);
+        if (bytes > 0) return bytes;
+        notes.add(what + " with " + answered + " connections (" + withKb + " KiB) " + (withKb < idleKb ? "below" : "not above")
+                + " without (" + idleKb + " KiB): no figure; the connections' memory came out of memory the processes"
+                + " already held" + (withKb < idleKb ? ", and more was given back meanwhile (a collection, a freed cache)" : "")
+                + ", or came to less than a page in all");
+        return null;
+    }
 
     /**
      * Open-loop latency of one model at one fixed rate (OpenLoopDriver: wrk2's method, every latency
@@ -279,9 +336,10 @@ final class ServersReport {
                     t.ratio(), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(0)), t.ci() == null ? Double.NaN : endOrNaN(t.ci().get(1)));
         }
         for (Memory m : r.memory()) {
-            out.printf("%s: %s bytes per idle connection (%d of %d answered)%s%n", m.model(), m.bytesPerConnection(),
-                    m.answered(), m.connections(), m.heapBytesPerConnection() == null ? ""
-                            : ", heap after GC " + m.heapBytesPerConnection() + " bytes per connection");
+            out.printf("%s: %s bytes per idle connection (PSS; %d of %d answered)%s%s%n", m.model(),
+                    m.bytesPerConnection() == null ? "no figure of" : m.bytesPerConnection(), m.answered(), m.connections(),
+                    m.heapBytesPerConnection() == null ? "" : ", heap after GC " + m.heapBytesPerConnection() + " bytes per connection",
+                    m.note() == null ? "" : " (" + m.note() + ")");
         }
         for (OpenLoop o : r.openLoop()) {
             if (!"measured".equals(o.status())) {

@@ -11,11 +11,12 @@ import java.util.List;
  * repetition runs every model's points, the models in an order shuffled per repetition from
  * {@code seed} (so drift does not line up with a model). Quick (the default, part of `lab run`,
  * meant to fit in three and a half minutes): three repetitions of: reuseport, selector, virtual and nginx at 1,000
- * keep-alive connections (the nginx ratio; the peaks of the open-loop rates) for 2 s after a 1 s
+ * keep-alive connections (the nginx ratio; the peaks of the open-loop rates) for 1 s after a 1 s
  * warm-up of the Java models, and the article's 2x2 (py-thread, py-fork, c-thread, c-fork) at its
  * nine points with Connection: close, 1 s each; then the
  * open-loop latency of nginx, reuseport, selector and virtual at 25/50/75/90 % of their peak, 1 s
- * each; then every model's memory with 1,000 idle keep-alive connections. A server not drained
+ * each; then every model's memory with 1,000 idle keep-alive connections, each model on an instance
+ * started afresh (ServersReport.MEMORY_METHOD). A server not drained
  * 0.5 s after a point is restarted. Full ({@code --full}): every model at the twelve keep-alive
  * points, 1 to 10,000, of 10 s after a 5 s warm-up, three Connection: close points of 5 s, the
  * article's points (and 1,000 for all four) with both connection modes, open loop for 10 s in

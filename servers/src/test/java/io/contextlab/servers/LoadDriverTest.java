@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A miniature `lab servers`: one Java model, one C model and nginx at two small concurrencies, a
  * point the descriptor limit cannot hold and one Connection: close point, 1 s each. Checks the shape of servers.json that
  * the notebooks read (every model × concurrency present, skipped points with a reason, the ratio
- * record) and that it validates against datasets/schema/servers.v3.schema.json, never a number.
+ * record) and that it validates against datasets/schema/servers.v4.schema.json, never a number.
  */
 class LoadDriverTest {
     @Test
@@ -39,7 +39,7 @@ class LoadDriverTest {
         ServersReport.Report report = new LoadDriver(s, new PrintStream(log, true)).run();
 
         String written = Files.readString(dir.resolve("servers.json"));
-        SchemaCheck.assertValid("servers.v3", written);
+        SchemaCheck.assertValid("servers.v4", written);
         assertFalse(written.contains("\"/"), "an absolute path of this machine in servers.json:\n" + written);
         JsonObject json = ServersReport.gson().fromJson(written, JsonObject.class);
         assertEquals(ServersReport.FORMAT, json.get("format").getAsString());
@@ -77,10 +77,17 @@ class LoadDriverTest {
         assertFalse(ratio.get("reason").isJsonNull(), "no 1,000-connection point here, so a reason");
         assertEquals(3, report.points().stream().filter(p -> p.connection().equals("close")).count());
         assertEquals(3, json.getAsJsonArray("memory").size(), "one memory record per model: " + log);
+        assertTrue(log.toString().contains("started afresh"), "the swept models read on a fresh instance: " + log);
         for (JsonElement e : json.getAsJsonArray("memory")) {
             JsonObject m = e.getAsJsonObject();
             boolean java = m.get("model").getAsString().equals("selector");
-            assertEquals(java, !m.get("heap_bytes_per_connection").isJsonNull(), "heap after GC for the Java model only: " + m);
+            if (!java) assertTrue(m.get("heap_bytes_per_connection").isJsonNull(), "heap after GC for the Java model only: " + m);
+            for (String k : List.of("bytes_per_connection", "rss_bytes_per_connection", "heap_bytes_per_connection")) {
+                JsonElement v = m.get(k);
+                boolean applies = java || !k.startsWith("heap");
+                assertTrue(!applies || (!v.isJsonNull() && v.getAsLong() > 0) || !m.get("note").isJsonNull(),
+                        k + ": a positive figure or a note saying why not: " + m);
+            }
         }
         assertTrue(json.get("wall_s").getAsDouble() > 0);
         assertTrue(json.getAsJsonArray("open_loop").isEmpty(), "no open loop asked for");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * servers.json against its schema (datasets/schema/servers.v3.schema.json; committed runs against theirs) without a sweep: a
+ * servers.json against its schema (datasets/schema/servers.v4.schema.json; committed runs against theirs) without a sweep: a
  * report of synthetic points of every status, written the way the driver writes it, and every
  * committed run's servers.json.
  */
@@ -73,6 +73,7 @@ class ServersRecordTest {
         settings.put("open_loop_threads", 2);
         settings.put("open_loop_peak", "mean");
         settings.put("heap", "after GC");
+        settings.put("memory_method", ServersReport.MEMORY_METHOD);
         Map<String, Object> environment = new java.util.LinkedHashMap<>();
         environment.put("cpus", 2);
         environment.put("java_version", System.getProperty("java.version"));
@@ -89,10 +90,11 @@ class ServersRecordTest {
         return new ServersReport.Report(ServersReport.FORMAT, "quick", "2026-12-01T00:00:00Z", "2026-12-01T00:01:00Z", 60.0,
                 settings, environment, servers, points, ServersReport.ratio(points, Settings.RATIO_CONCURRENCY, 18),
                 List.of(new ServersReport.ThreadFork("py", "close", 10, 100.0, 10.0, 10.0, List.of(8.0, 12.0), 3)),
-                List.of(new ServersReport.Memory("selector", 1000, 1000, 4096L, 2048L, 8192L, 6144L, 12, 1, 4200L, 4200L,
-                                1000L, 2000L, 1024L, null),
-                        new ServersReport.Memory("fork", 1000, 0, null, null, null, null, null, null, null, null, null, null, null,
-                                "failed")),
+                List.of(ServersReport.memory("selector", 1000, 1000, new ServersReport.MemoryReading(4096, 2048, 11, 1, 1000L),
+                                new ServersReport.MemoryReading(8192, 6144, 12, 1, 2000L), null),
+                        ServersReport.memory("nginx", 1000, 1000, new ServersReport.MemoryReading(4096, 2048, 3, 3, null),
+                                new ServersReport.MemoryReading(4096, 2048, 3, 3, null), null),
+                        ServersReport.Memory.failed("fork", 1000, "failed")),
                 List.of(new ServersReport.OpenLoop("nginx", 1, "measured", null, 1000, 1000, 25, 4000.0, 1.0, 1000L, 1000L,
                                 1000L, 0L, 0L, 1000.0, latency, Map.of("p50", 10L, "p99", 90L), true),
                         new ServersReport.OpenLoop("selector", 1, "skipped", "no peak", 1000, 0, 25, null, 1.0, null, null,
@@ -105,7 +107,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out);
-        SchemaCheck.assertValid("servers.v3", json);
+        SchemaCheck.assertValid("servers.v4", json);
         assertFalse(json.contains("\"/"), "an absolute path in servers.json:\n" + json);
     }
 
@@ -114,7 +116,7 @@ class ServersRecordTest {
         Path out = dir.resolve("servers.json");
         ServersReport.write(synthetic(dir), out);
         String json = Files.readString(out).replaceFirst("\"ratio_to_nginx\"", "\"ratio_to_ngnix\"");
-        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v3", json));
+        assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("servers.v4", json));
     }
 
     @Test
@@ -126,7 +128,8 @@ class ServersRecordTest {
         }
         for (Path f : files) {
             String json = Files.readString(f);
-            SchemaCheck.assertValid(json.contains("\"contextlab.servers/3\"") ? "servers.v3"
+            SchemaCheck.assertValid(json.contains("\"contextlab.servers/4\"") ? "servers.v4"
+                    : json.contains("\"contextlab.servers/3\"") ? "servers.v3"
                     : json.contains("\"contextlab.servers/2\"") ? "servers.v2" : "servers.v1", json);
         }
     }
