@@ -12,10 +12,18 @@
  * Figures are ns per call (per harvest for epoll_wait_lt), the benchmarks' ns/op. Each round
  * makes as many calls as fill about 3 ms (calibrated once, printed as calls=).
  *
- *   scan_loops      prints one line per figure, 11 rounds each:
- *   <figure> <setting>=<value> calls=<per round> ns/op: <round 1> <round 2> ...
+ * Every figure is measured twice, as syscall_loop.c does: first in a single-threaded process,
+ * then after starting one idle thread (threads=2), the condition of a JMH fork and the one its
+ * figures are compared with. Once a second thread shares the fd table, the kernel's fdget can no
+ * longer skip the reference count: poll and select take and drop a reference on every fd they
+ * watch, on every call; epoll_wait on the epoll fd alone.
+ *
+ *   scan_loops [--threads 1|2]   prints one line per figure and process kind, 11 rounds each
+ *                                (--threads: that kind only, for comparing them by hand):
+ *   <figure> threads=<1|2> <setting>=<value> calls=<per round> ns/op: <round 1> <round 2> ...
  */
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +130,9 @@ static void scan_close(struct scan *s) {
     free(s);
 }
 
+/* 1 before the idle thread starts, 2 after: printed as threads=. */
+static int threads = 1;
+
 static void measure(const char *name, const char *setting, int value, struct scan *s, long (*fn)(struct scan *, long)) {
     fn(s, 16);
     double t0 = now_ns();
@@ -135,18 +146,20 @@ static void measure(const char *name, const char *setting, int value, struct sca
         fn(s, calls);
         per_op[r] = (now_ns() - t0) / calls;
     }
-    printf("%s %s=%d calls=%ld ns/op:", name, setting, value, calls);
+    printf("%s threads=%d %s=%d calls=%ld ns/op:", name, threads, setting, value, calls);
     for (int r = 0; r < ROUNDS; r++) printf(" %.1f", per_op[r]);
     printf("\n");
     fflush(stdout);
 }
 
-int main(void) {
-    struct rlimit nofile;
-    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
-        nofile.rlim_cur = nofile.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &nofile);
-    }
+static void *idle_thread(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
+}
+
+/* Every figure once, in the process's present kind (threads). */
+static int measure_all(void) {
     static const int select_fds[] = {10, 900};
     for (int i = 0; i < 2; i++) {   /* first, while every fd number is below FD_SETSIZE */
         struct scan *s = scan_open(select_fds[i], 1, 0);
@@ -166,6 +179,31 @@ int main(void) {
         struct scan *s = scan_open(REGISTERED, ready[i], 1);
         measure("epoll_wait_lt", "r", ready[i], s, epoll_calls);
         scan_close(s);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int only = 0;   /* 0: both kinds, single-threaded first */
+    if (argc == 3 && strcmp(argv[1], "--threads") == 0 && (strcmp(argv[2], "1") == 0 || strcmp(argv[2], "2") == 0)) {
+        only = argv[2][0] - '0';
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: scan_loops [--threads 1|2] (no option: both, single-threaded first)\n");
+        return 2;
+    }
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
+    for (int kind = 1; kind <= 2; kind++) {
+        if (only && kind != only) continue;
+        if (kind == 2) {   /* an idle thread: from here on the fd table is shared, as in a JVM */
+            pthread_t idle;
+            if (pthread_create(&idle, NULL, idle_thread, NULL) != 0) { perror("pthread_create"); return 1; }
+            threads = 2;
+        }
+        if (measure_all() != 0) return 1;
     }
     return 0;
 }
