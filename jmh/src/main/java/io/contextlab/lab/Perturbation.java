@@ -43,8 +43,13 @@ import org.openjdk.jmh.runner.options.Options;
 final class Perturbation {
     /** Rounds of the context tier and the untraced side. */
     static final int ROUNDS = 6;
-    /** Rounds of the detail tier: the first this many rounds (it costs a fork per round too). */
-    static final int DETAIL_ROUNDS = ROUNDS;
+    /**
+     * Rounds of the detail tier: the first this many. Each side of a round costs a JVM fork per
+     * benchmark, whose start-up outweighs its short iterations, so the detail tier, whose paired
+     * ratio is for information (the probes' kernel-accounted cost per op states its cost), runs
+     * in half the rounds.
+     */
+    static final int DETAIL_ROUNDS = ROUNDS / 2;
     static final String UNTRACED = "ebpf-untraced", CONTEXT = "ebpf-traced", DETAIL = "ebpf-detail";
     static final List<String> SIDES = List.of(UNTRACED, CONTEXT, DETAIL);
     /** The key each merged result carries in jmh.json: the round of each of its forks. */
@@ -187,12 +192,14 @@ final class Perturbation {
                 + DETAIL_ROUNDS + "), each side one fork, in an order drawn per round (seed " + seed + ")");
         Map<String, Map<Integer, Collection<RunResult>>> bySide = interleave(orders, (side, round) -> {
             Lab.note("ebpf perturbation: round " + round + " of " + orders.size() + ": " + side);
+            long t0 = System.nanoTime();
             ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args(side, stepArgs))), List.of());
             if (RunCommand.SMOKE_MODE.equals(run.metadata().mode())) RunCommand.smoke(builder);
             Options options = builder.include(step.include()).build();
             FailureWatch watch = BenchMain.watch(options, console);
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
             watch.failed().forEach(b -> failures.get(side).add("round " + round + ": " + b));
+            Lab.note(String.format("ebpf perturbation: round %d: %s took %.1f s", round, side, (System.nanoTime() - t0) / 1e9));
             return got;
         }, line -> {
             console.println("lab: ebpf perturbation: " + line);

@@ -47,6 +47,8 @@ class PerturbationTest {
         Set<List<String>> seen = new HashSet<>();
         for (long seed = 0; seed < 20; seed++) seen.addAll(Perturbation.orders(seed, 6, 6));
         assertEquals(6, seen.size(), "over seeds every one of the 3! orders is drawn");
+        assertTrue(Perturbation.DETAIL_ROUNDS >= 1 && Perturbation.DETAIL_ROUNDS <= Perturbation.ROUNDS);
+        assertTrue(Perturbation.ROUNDS >= 5, "a median over rounds needs at least 5");
         assertNotEquals(Perturbation.orders(1, 6, 6), Perturbation.orders(2, 6, 6));
     }
 
