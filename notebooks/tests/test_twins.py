@@ -3,13 +3,15 @@ fork i), on synthetic runs whose machine drifts between rounds."""
 import json
 import os
 import shutil
+import sys
 import tempfile
 import unittest
 
-import contextlab as lab
-from contextlab import twins
-
-from . import synthetic
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.dirname(HERE), HERE]
+import contextlab as lab  # noqa: E402
+from contextlab import twins  # noqa: E402
+import synthetic  # noqa: E402
 
 GETPPID = "io.contextlab.syscalls.SyscallLoops.getppid"
 
