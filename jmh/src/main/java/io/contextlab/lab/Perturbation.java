@@ -182,19 +182,21 @@ final class Perturbation {
         boolean full = !run.metadata().mode().equals("quick");
         String stepArgs = step.args(full);
         long seed = new java.security.SecureRandom().nextLong();
-        List<List<String>> orders = orders(seed, ROUNDS, DETAIL_ROUNDS);
+        boolean smoke = RunCommand.SMOKE_MODE.equals(run.metadata().mode());
+        int rounds = smoke ? 1 : ROUNDS;   // --smoke asks whether the step runs: every side once
+        List<List<String>> orders = orders(seed, rounds, Math.min(rounds, DETAIL_ROUNDS));
         run.metadata().perturbation(new RunMetadata.Perturbation(seed, orders));
         String started = RunMetadata.now();
         Map<String, List<String>> failures = new LinkedHashMap<>();
         SIDES.forEach(s -> failures.put(s, new ArrayList<>()));
         List<String> failedAll = new ArrayList<>();
-        Lab.note("ebpf perturbation: " + ROUNDS + " rounds of " + String.join(", ", SIDES) + " (detail in "
-                + DETAIL_ROUNDS + "), each side one fork, in an order drawn per round (seed " + seed + ")");
+        Lab.note("ebpf perturbation: " + rounds + (rounds == 1 ? " round of " : " rounds of ") + String.join(", ", SIDES) + " (detail in "
+                + Math.min(rounds, DETAIL_ROUNDS) + "), each side one fork, in an order drawn per round (seed " + seed + ")");
         Map<String, Map<Integer, Collection<RunResult>>> bySide = interleave(orders, (side, round) -> {
             Lab.note("ebpf perturbation: round " + round + " of " + orders.size() + ": " + side);
             long t0 = System.nanoTime();
             ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args(side, stepArgs))), List.of());
-            if (RunCommand.SMOKE_MODE.equals(run.metadata().mode())) RunCommand.smoke(builder);
+            if (smoke) RunCommand.smoke(builder);
             Options options = builder.include(step.include()).build();
             FailureWatch watch = BenchMain.watch(options, console);
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
@@ -209,8 +211,8 @@ final class Perturbation {
         Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
         boolean failed = false, partial = false;
         for (String side : SIDES) {
-            Map<Integer, Collection<RunResult>> rounds = bySide.get(side);
-            List<Merged> merged = merge(rounds);
+            Map<Integer, Collection<RunResult>> measured = bySide.get(side);
+            List<Merged> merged = merge(measured);
             List<String> why = new ArrayList<>(failures.get(side));
             if (!merged.isEmpty()) {
                 try {
@@ -226,7 +228,7 @@ final class Perturbation {
                     ? new RunMetadata.SuiteStatus("failed", why.isEmpty() ? "measured nothing (see log)" : String.join("; ", why),
                             started, RunMetadata.now(), null)
                     : new RunMetadata.SuiteStatus(why.isEmpty() ? "measured" : "partial",
-                            why.isEmpty() ? null : rounds.size() + " of " + expected + " rounds measured: " + String.join("; ", why),
+                            why.isEmpty() ? null : measured.size() + " of " + expected + " rounds measured: " + String.join("; ", why),
                             started, RunMetadata.now(), merged.size());
             run.suite(side, status);
             failed |= "failed".equals(status.status());
