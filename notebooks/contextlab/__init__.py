@@ -9,7 +9,7 @@
 
 Modules: formats (record formats, versions, schemas), legacy (the 2026-11-22 run format),
 runs (Run, load, newest, resolve), registry (suites.json), frames (DataFrames), fits, plots,
-claims (one module per suite), report. The frames and plots import pandas and numpy, loaded here
+claims (one module per suite), twins (the eBPF profiler's paired cost), report. The frames and plots import pandas and numpy, loaded here
 on first use so that `python3 -m contextlab report` can say what is missing before needing them.
 """
 from .formats import FormatError

@@ -195,6 +195,35 @@ def crosscheck_section(run):
                       ("unit", ""), ("ratio", "num"), ("tolerance", "num"), ("why", "")], rows) if rows else ""))
 
 
+def perturbation_section(run):
+    """The eBPF profiler's own cost from the step ebpf-perturbation (contextlab.twins): per benchmark
+    and tier, the median over rounds of traced fork / untraced fork with its 95% interval, and the
+    probes' kernel-accounted ns per op and share of the op; a note when the step did not run."""
+    try:
+        from . import twins
+        rows = twins.paired(run)
+    except ImportError as e:
+        return f"<p class=\"note\">the profiler's cost needs {esc(e.name)} (Debian's python3-numpy).</p>"
+    if not rows:
+        return (f"<p class=\"note\">the step ebpf-perturbation: {esc(run.suite_status('ebpf-perturbation'))}"
+                " (no untraced and traced twins in this run).</p>")
+    body = [[esc(r["name"]), esc(r["params"]), esc(r["tier"]), str(r["rounds"]), num(r["ratio"]),
+             f"[{num(r['ci_low'])}, {num(r['ci_high'])}]" if math.isfinite(r["ci_low"]) else "—",
+             esc(", ".join(f"{x:.3f}" for x in r["per_round"])), num(r["probe_ns"]),
+             "—" if not math.isfinite(r["probe_share"]) else f"{100 * r['probe_share']:.2g}%"]
+            for r in rows]
+    unpaired = any(not r["paired"] for r in rows)
+    return ("<p>What tracing costs the op it traces: each tier's fork over the untraced fork of the same round "
+            "(the rounds interleaved, each in an order drawn from the seed in metadata.json), the median over the "
+            "rounds with its 95% bootstrap interval; beside it the probes' own run time per op as the kernel "
+            "accounts it, and as a share of the untraced op. Details: 05-sched.</p>"
+            + ("<p class=\"note\">this run's twins ran one fork per side, minutes apart (before the paired step): "
+               "their ratio mostly measures the machine's drift.</p>" if unpaired else "")
+            + table([("benchmark", ""), ("params", ""), ("tier", ""), ("rounds", "num"), ("traced / untraced", "num"),
+                     ("95% interval", "num"), ("per round", ""), ("probes ns/op", "num"), ("share of the op", "num")],
+                    body))
+
+
 def suites_section(run, out_dir):
     from . import registry
     try:
@@ -226,7 +255,8 @@ def landing(runs, out_dir):
              f"<p class=\"muted\">{esc(run.label)}"
              + (" — compared with " + ", ".join(esc(r.label) for r in runs[1:]) if len(runs) > 1 else "") + "</p>",
              "<nav><a href=\"#claims\">claims</a><a href=\"#ladder\">ladder</a><a href=\"#disturbed\">disturbed results</a>"
-             "<a href=\"#crosschecks\">cross-checks</a><a href=\"#suites\">suites</a></nav>",
+             "<a href=\"#crosschecks\">cross-checks</a><a href=\"#profiler\">the profiler's cost</a>"
+             "<a href=\"#suites\">suites</a></nav>",
              "<h2 id=\"identity\">The run</h2>", identity(run)]
     for other in runs[1:]:
         parts += [f"<h3>{esc(other.label)}</h3>", identity(other)]
@@ -249,6 +279,7 @@ def landing(runs, out_dir):
         parts.append(f"<p class=\"note\">the ladder needs {esc(e.name)} (Debian's python3-matplotlib, python3-pandas).</p>")
     parts += ["<h2 id=\"disturbed\">Disturbed results</h2>", disturbed_section(run),
               "<h2 id=\"crosschecks\">Cross-checks against outside references</h2>", crosscheck_section(run),
+              "<h2 id=\"profiler\">The eBPF profiler's own cost</h2>", perturbation_section(run),
               "<h2 id=\"suites\">Suites</h2>", suites_section(run, out_dir)]
     path = os.path.join(out_dir, "index.html")
     if not os.path.exists(os.path.join(out_dir, "01-switches.html")):

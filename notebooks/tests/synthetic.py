@@ -242,14 +242,38 @@ def servers_document(at):
                                "nginx_requests_per_s": 15000.0, "ratio": 0.4, "reason": None, "excluded": {}}}
 
 
+# The perturbation step's rounds: the machine's drift from round to round, and what each tier adds.
+ROUND_DRIFT = (1.0, 1.2, 0.9, 1.15, 1.05, 0.95)
+TIER_FACTOR = {"ebpf-untraced": 1.0, "ebpf-traced": 1.3, "ebpf-detail": 1.6}
+TIER_ROUNDS = {"ebpf-untraced": 6, "ebpf-traced": 6, "ebpf-detail": 3}
+PROBE_SHARE = {"ebpf-traced": 0.05, "ebpf-detail": 0.25}   # ebpf.overhead.ns/op over the untraced op
+
+
 def perturbation_twins():
-    """What the ebpf-perturbation step adds: suites' benchmarks re-run untraced and traced."""
+    """What the ebpf-perturbation step adds: the step's benchmarks in rounds, one fork per side per
+    round, each side's forks in round order (key "rounds"); the machine drifts between rounds
+    (ROUND_DRIFT) and each tier multiplies its round's untraced op by TIER_FACTOR."""
     out = []
-    for suite, factor in (("ebpf-untraced", 1.0), ("ebpf-traced", 1.3)):
-        out.append(_result(suite, "io.contextlab.syscalls.SyscallLoops.getppid", 9000.0 * factor))
-        out.append(_result(suite, "io.contextlab.sched.WaitBehindTimeSlices.handoff", 99000.0 * factor,
-                           params={"background": 0, "backgroundKind": "spin", "placement": "sameCpu"}))
+    for suite, factor in TIER_FACTOR.items():
+        rounds = list(range(1, TIER_ROUNDS[suite] + 1))
+        for bench, base, params in (("io.contextlab.syscalls.SyscallLoops.getppid", 9000.0, None),
+                                    ("io.contextlab.sched.WaitBehindTimeSlices.handoff", 99000.0,
+                                     {"background": 0, "backgroundKind": "spin", "placement": "sameCpu"})):
+            secondary = {"ebpf.overhead.ns/op": (base * PROBE_SHARE[suite], "ns/op")} if suite in PROBE_SHARE else None
+            r = _result(suite, bench, base * factor, params=params, secondary=secondary)
+            r["forks"] = len(rounds)
+            r["rounds"] = rounds
+            r["primaryMetric"]["rawData"] = [[base * ROUND_DRIFT[i - 1] * factor] * 2 for i in rounds]
+            if secondary:
+                probe = r["secondaryMetrics"]["ebpf.overhead.ns/op"]
+                probe["rawData"] = [[base * ROUND_DRIFT[i - 1] * PROBE_SHARE[suite]] * 2 for i in rounds]
+            out.append(r)
     return out
+
+
+def perturbation_draw():
+    """metadata.json's perturbation of a run with the step: the seed and each round's order."""
+    return {"seed": 17, "rounds": [[s for s in TIER_FACTOR if TIER_ROUNDS[s] >= i] for i in range(1, 7)]}
 
 
 ENVIRONMENT = {  # the keys of contextlab.metadata/2's environment (DESIGN: the facts of `lab doctor`)
@@ -306,7 +330,8 @@ def make_run(root, name="20260101T000000Z-synthetic", measured=("syscalls", "swi
             "jmh": {"version": "1.37", "fork_jvm_flags": ["--enable-native-access=ALL-UNNAMED"],
                     "suites": [{"name": s, "include": f"io\\.contextlab\\.{PACKAGE.get(s, s)}\\.", "args": "-f 1"}
                                for s in measured if s != "servers"]},
-            "suites": suites, "benchmarks": len(results)}
+            "suites": suites, "benchmarks": len(results),
+            "perturbation": perturbation_draw() if "sched" in measured else None}
     with open(os.path.join(path, "metadata.json"), "w") as f:
         json.dump(meta, f, indent=2)
     with open(os.path.join(path, "jmh.json"), "w") as f:

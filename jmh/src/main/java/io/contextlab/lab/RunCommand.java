@@ -94,9 +94,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         registry.step(PERTURBATION).filter(s -> selected.contains(s.name())).ifPresent(s -> {
-            args.add(new RunMetadata.SuiteArgs("ebpf-untraced", s.include(), (s.args(full) + extra).strip()));
-            args.add(new RunMetadata.SuiteArgs("ebpf-traced", s.include(), withContext((s.args(full) + extra).strip())));
-            args.add(new RunMetadata.SuiteArgs("ebpf-detail", s.include(), withDetail((s.args(full) + extra).strip())));
+            Perturbation.SIDES.forEach(side -> args.add(new RunMetadata.SuiteArgs(side, s.include(),
+                    (Perturbation.args(side, s.args(full)) + extra).strip())));
         });
         RunDirectory run = open(root, "", mode, args);
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
@@ -130,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
                 Lab.note("step " + step.name());
                 switch (step.name()) {
                     case ServersCommand.STEP -> ServersCommand.drive(root, run, full && !smoke, List.of(), console);
-                    case PERTURBATION -> all.putAll(perturbation(run, step, console));
+                    case PERTURBATION -> all.putAll(Perturbation.run(run, step, console));
                     default -> run.suite(step.name(), RunMetadata.SuiteStatus.skipped("this CLI has no step " + step.name()));
                 }
             }
@@ -373,36 +372,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             Lab.note("cannot write references.log: " + e.getMessage());
         }
-    }
-
-    /**
-     * The eBPF profiler's own cost: the step's benchmarks and settings untraced, then with
-     * EbpfProfiler's context tier (what every suite carries), then with its detail tier (opt-in,
-     * `lab bench --trace`), back to back, as suites ebpf-untraced, ebpf-traced and ebpf-detail.
-     */
-    static Map<String, Collection<RunResult>> perturbation(RunDirectory run, SuiteRegistry.Step step, PrintStream console) {
-        Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
-        String started = RunMetadata.now();
-        boolean failed = false;
-        boolean partial = false;
-        for (String variant : List.of("untraced", "traced", "detail")) {
-            Lab.note("ebpf perturbation: " + variant);
-            String name = "ebpf-" + variant;
-            String args = step.args(!run.metadata().mode().equals("quick"));
-            String traced = switch (variant) {
-                case "traced" -> withContext(args);
-                case "detail" -> withDetail(args);
-                default -> args;
-            };
-            results.put(name, jmh(run, name, step.include(), traced, List.of(), console));
-            String status = run.metadata().suites().get(name).status();
-            failed |= "failed".equals(status);
-            partial |= "partial".equals(status);
-        }
-        run.suite(step.name(), new RunMetadata.SuiteStatus(failed ? "failed" : partial ? "partial" : "measured",
-                failed ? "a twin failed (see ebpf-untraced, ebpf-traced, ebpf-detail)"
-                        : partial ? "a twin is partial (see ebpf-untraced, ebpf-traced, ebpf-detail)" : null, started, RunMetadata.now(), results.values().stream().mapToInt(Collection::size).sum()));
-        return results;
     }
 
     /** Refuses to start while another JMH run holds JMH's lock, /tmp/jmh.lock. */

@@ -28,6 +28,12 @@ public final class RunMetadata {
     public record SuiteArgs(String name, String include, String args) {}
 
     /**
+     * The step ebpf-perturbation's draw: the seed and, per round (1-based in order), the sides
+     * (suite names) in the order they ran. Null when the step did not run.
+     */
+    public record Perturbation(long seed, List<List<String>> rounds) {}
+
+    /**
      * A suite's or step's fate: "measured", "partial" (JMH went on after some benchmarks failed:
      * {@code reason} names them), "failed" or "skipped", with the reason for every one but measured.
      */
@@ -68,6 +74,7 @@ public final class RunMetadata {
     private final Jmh jmh;
     private final Map<String, SuiteStatus> suites = new LinkedHashMap<>();
     private Integer benchmarks;
+    private Perturbation perturbation;
 
     public RunMetadata(String run, String mode, String command, Git git, Map<String, Object> environment,
                        List<String> warnings, Jmh jmh) {
@@ -93,6 +100,11 @@ public final class RunMetadata {
     /** Each suite's and step's fate so far, in the order they ran. */
     public synchronized Map<String, SuiteStatus> suites() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(suites));
+    }
+
+    /** Records the perturbation step's seed and rounds. */
+    public synchronized void perturbation(Perturbation perturbation) {
+        this.perturbation = perturbation;
     }
 
     public synchronized void finish(String status, int benchmarks) {
