@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import io.contextlab.lab.FiguresProfiler;
+import io.contextlab.natives.SyscallCounter;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,6 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pipe is refilled with one large write whenever it runs low (a 1 MiB pipe where
  * pipe-max-size allows it, 64 KiB otherwise); every method pays that same amortised write.
  *
+ * Secondary metric `syscallsPerOp`: the system calls per read of the benchmark's own loop, counted
+ * once per fork outside the timed region with the kernel's syscall tracepoints for this thread
+ * (SyscallCounter; root or CAP_PERFMON, else not recorded), so a claim can see reads sharing a
+ * kernel entry rather than assume it (BATCH reads per io_uring_enter should give 1/BATCH).
+ *
  * Pitfalls avoided: the loops run in C, OPS reads per crossing (@OperationsPerInvocation); every
  * read's length is checked and the bytes are summed and returned (no dead code). The file is
  * written, fsync'ed and read once before measuring, so every read is a page-cache hit.
@@ -57,6 +66,8 @@ public class SmallReads {
     static final int BATCH = 32;
     static final int FILE_BYTES = 1 << 20;
     static final int PAGE = 4096;
+    /** Reads whose system calls syscallsPerOp counts (a multiple of BATCH). */
+    static final int COUNTED_READS = 8 * OPS;
 
     @Param({"devZero", "pipe", "file"})
     public String source;
@@ -65,8 +76,10 @@ public class SmallReads {
     private Uring.Reader reader;
     private Path file;
 
+    private double syscallsPerOp = Double.NaN;
+
     @Setup(Level.Trial)
-    public void open() throws IOException {
+    public void open(BenchmarkParams params) throws IOException {
         ring = Uring.open(BATCH);
         switch (source) {
             case "devZero" -> reader = Uring.reader(Uring.Source.DEV_ZERO, null, 0, 1, BATCH);
@@ -77,6 +90,33 @@ public class SmallReads {
             }
             default -> throw new IllegalArgumentException("source is devZero, pipe or file, not " + source);
         }
+        syscallsPerOp = syscallsPerRead(params.getBenchmark());
+    }
+
+    /** The syscalls per read of the named method's loop, counted over OPS reads; NaN where counting is impossible. */
+    private double syscallsPerRead(String benchmark) {
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        LongConsumer loop = switch (method) {
+            case "read" -> n -> Uring.reads(reader, n);
+            case "uringOneAtATime" -> n -> Uring.uringReads(ring, reader, n, 1);
+            case "uringBatched" -> n -> Uring.uringReads(ring, reader, n, BATCH);
+            default -> null;
+        };
+        if (loop == null) return Double.NaN;
+        try {
+            // The first count also pays the upcall's own first-use work (its baseline run sees it,
+            // the loop's run does not): count once to warm up, keep the second.
+            SyscallCounter.countJava(loop, OPS);
+            return (double) SyscallCounter.countJava(loop, COUNTED_READS).all() / COUNTED_READS;
+        } catch (UnsupportedOperationException e) {
+            System.out.println("SmallReads: syscallsPerOp not counted: " + e.getMessage());
+            return Double.NaN;
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void recordFigures() {
+        if (!Double.isNaN(syscallsPerOp)) FiguresProfiler.record("syscallsPerOp", syscallsPerOp, "syscalls/op");
     }
 
     @TearDown(Level.Trial)
