@@ -1,5 +1,6 @@
 package io.contextlab.tracing;
 
+import io.contextlab.platform.JvmFlags;
 import io.contextlab.platform.libc.Affinity;
 import io.contextlab.tracing.libbpf.BpfProgram.RunStats;
 import io.contextlab.tracing.libbpf.Libbpf;
@@ -8,10 +9,14 @@ import io.contextlab.tracing.probes.TracingSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -121,6 +126,86 @@ class ContextPinsTest {
             }
         }
         assertFalse(Files.exists(dir), "the pins are removed when the run ends: " + dir);
+    }
+
+    /** A fork: takes the context tier as the profiler does, attaches, prints what it holds, waits to be killed. */
+    public static final class Fork {
+        public static void main(String[] args) throws Exception {
+            Context context = ContextPins.context((int) ProcessHandle.current().pid(), Context.DEFAULT_PERIOD_NS);
+            context.attach();
+            List<String> links = new ArrayList<>();
+            for (int fd : context.linkFds()) links.add(fdinfo(fd, "link_id"));
+            List<String> progs = new ArrayList<>();
+            for (int fd : context.programFds()) progs.add(fdinfo(fd, "prog_id"));
+            System.out.println("pinned=" + context.pinned() + " links=" + String.join(",", links) + " progs=" + String.join(",", progs));
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+
+        static String fdinfo(int fd, String key) throws Exception {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith(key + ":")) return line.substring(key.length() + 1).trim();
+            }
+            throw new IllegalStateException("fd " + fd + " has no " + key);
+        }
+    }
+
+    /**
+     * A child of the pinning process finds the pins by its parent and attaches the pinned
+     * programs; killed with SIGKILL it leaves no link (the programs stay, pinned, until the run
+     * ends, then go too).
+     */
+    @Test
+    void aChildOfThePinningProcessUsesThePinsAndItsLinksDieWithIt() throws Exception {
+        requireTracing();
+        assumeTrue(bpftool("version") == 0, "no bpftool to ask the kernel");
+        String[] progs;
+        try (ContextPins pins = ContextPins.forRun()) {
+            assumeTrue(pins.dir() != null, "nothing pinned (see the line above)");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(JvmFlags.ALL);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Fork.class.getName()));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (var reader = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+                String line = reader.readLine();
+                while (line != null && !line.startsWith("pinned=")) line = reader.readLine();
+                assertTrue(line != null, "the child printed nothing");
+                String[] f = line.split(" ");
+                assertEquals("pinned=true", f[0], "the child took its parent's pins");
+                String[] links = f[1].substring("links=".length()).split(",");
+                progs = f[2].substring("progs=".length()).split(",");
+                assertTrue(links.length >= 3, "links: " + f[1]);
+                for (String id : links) assertEquals(0, bpftool("link", "show", "id", id), "link " + id + " while attached");
+
+                child.destroyForcibly(); // SIGKILL
+                assertTrue(child.waitFor(10, TimeUnit.SECONDS), "the child did not die");
+                for (String id : links) assertTrue(gone("link", id), "link " + id + " survived the SIGKILL of its process");
+                for (String id : progs) assertEquals(0, bpftool("prog", "show", "id", id), "pinned prog " + id + " while the run lasts");
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+        for (String id : progs) assertTrue(gone("prog", id), "prog " + id + " survived the end of the run");
+    }
+
+    /** The kernel frees objects after an RCU grace period: asks for a few seconds. */
+    private static boolean gone(String what, String id) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            if (bpftool(what, "show", "id", id) != 0) return true;
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static int bpftool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bpftool"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     @Test
