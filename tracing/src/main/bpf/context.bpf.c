@@ -6,11 +6,16 @@
  *   perf_event sample  - every CPU's run queue on a fixed-period cpu-clock timer (after
  *                        libbpf-tools/runqlen.bpf.c), and whether a target thread was running.
  * The tracepoints test the target tgid before anything else: on every other process's switch the
- * program is one load and one compare. The loader turns samples into a time-weighted mean: a CPU
+ * program is one load and one compare. The tgid is a writable global (.bss), not a .rodata knob:
+ * `lab run` loads this object once and pins it, and each JMH fork writes its own tgid there
+ * (io.contextlab.tracing.ContextPins); a fork that loads the object itself writes it the same way. The loader turns samples into a time-weighted mean: a CPU
  * that idles takes fewer samples than its share of time, and the samples it misses count as 0. */
 #include "probe_common.bpf.h"
 
 #define TASK_RUNNING 0
+
+/* The target process; 0 (before a loader writes it) matches no traced task but the idle task. */
+struct probe_config context_target = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -29,7 +34,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(context_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	if (prev->tgid != cfg.target_tgid)
+	if (prev->tgid != context_target.target_tgid)
 		return 0;
 	struct context_cpu *c = this_cpu();
 	if (!c)
@@ -44,7 +49,7 @@ int BPF_PROG(context_switch, bool preempt, struct task_struct *prev, struct task
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(context_migrate, struct task_struct *p, int dest_cpu)
 {
-	if (p->tgid != cfg.target_tgid)
+	if (p->tgid != context_target.target_tgid)
 		return 0;
 	struct context_cpu *c = this_cpu();
 	if (c)
@@ -71,7 +76,7 @@ int context_sample(struct bpf_perf_event_data *ctx)
 	c->queued_sum += queued;
 	if (queued > c->queued_max)
 		c->queued_max = queued;
-	if (task->tgid == cfg.target_tgid && task->pid != 0) {
+	if (task->tgid == context_target.target_tgid && task->pid != 0) {
 		c->target_samples++;
 		c->target_waiting_sum += waiting;
 		if (waiting > 0)

@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import io.contextlab.platform.Json;
 import io.contextlab.platform.JvmFlags;
+import io.contextlab.tracing.ContextPins;
 import io.contextlab.tracing.EbpfProfiler;
 import io.contextlab.tracing.probes.TracingSupport;
 import java.io.FileOutputStream;
@@ -101,7 +102,8 @@ final class RunCommand implements Callable<Integer> {
         Lab.note("run directory: " + Lab.shown(run.target()) + " (" + mode + ")");
 
         Map<String, Collection<RunResult>> all = new LinkedHashMap<>();
-        try (PrintStream console = run.console()) {
+        // The context tier loaded once for the run's forks, unpinned when the run ends however it ends.
+        try (PrintStream console = run.console(); ContextPins pins = ContextPins.forRun()) {
             AotCache.ensure(withContext(""), console);
             for (SuiteRegistry.Suite suite : registry.suites()) {
                 if (!selected.contains(suite.name())) {

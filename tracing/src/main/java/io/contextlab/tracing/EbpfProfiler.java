@@ -43,7 +43,9 @@ import java.util.List;
  * every process (the filtered-out calls too), not the interrupt or trampoline around them.
  *
  * <p>In the forked JVM the probes are loaded once (the verifier runs once per fork), attached at
- * the start of each measurement iteration and detached at its end: warm-up is not traced. Scope:
+ * the start of each measurement iteration and detached at its end: warm-up is not traced. Under
+ * `lab run` the context tier is loaded once for the whole run instead, by the run's host, and
+ * each fork opens it from bpffs ({@link ContextPins}): the same programs, attached the same way. Scope:
  * switches, migrations, syscalls and faults are the whole forked JVM's (JIT, GC and JMH's threads
  * included, which is why an empty benchmark shows a floor); run-queue length is every CPU's.
  *
@@ -210,7 +212,8 @@ public final class EbpfProfiler implements InternalProfiler {
         }
         int self = (int) ProcessHandle.current().pid();
         try {
-            probes.add(context = new Context(self, periodNs));
+            // The context tier alone (lab run's): from the run host's pins when it made them (ContextPins).
+            probes.add(context = detail ? new Context(self, periodNs) : ContextPins.context(self, periodNs));
             if (detail) {
                 probes.add(runqlat = new Runqlat(self));
                 probes.add(syscalls = new Syscalls(self, false));

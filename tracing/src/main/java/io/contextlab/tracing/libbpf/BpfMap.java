@@ -38,6 +38,43 @@ public final class BpfMap {
         if (fd < 0) throw new BpfException("map " + name + " has no fd: load its object first", 0);
     }
 
+    private BpfMap(int fd, String name, int type, int keySize, int valueSize, int maxEntries) {
+        this.name = name;
+        this.fd = fd;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.cpus = isPerCpu() ? Libbpf.possibleCpus() : 1;
+    }
+
+    /** struct bpf_map_info (uapi linux/bpf.h): type, id, key_size, value_size, max_entries, map_flags, name[16]. */
+    private static final int MAP_INFO_SIZE = 88, TYPE = 0, KEY_SIZE = 8, VALUE_SIZE = 12, MAX_ENTRIES = 16, NAME = 24, NAME_LEN = 16;
+
+    /**
+     * A map known by an fd this process holds (from {@link Pinned#get}), its shape asked of the
+     * kernel. The fd stays the caller's: close it with {@link Libbpf#closeFd(int)}.
+     */
+    public static BpfMap ofFd(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);   // zeroed
+            MemorySegment len = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            len.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, MAP_INFO_SIZE);
+            int rc = (int) Libbpf.OBJ_GET_INFO_BY_FD.call(fd, info.address(), len.address());
+            if (rc < 0) throw BpfException.of("map fd " + fd + ": bpf_obj_get_info_by_fd", rc);
+            byte[] raw = new byte[NAME_LEN];
+            MemorySegment.copy(info, JAVA_BYTE, NAME, raw, 0, NAME_LEN);
+            int end = 0;
+            while (end < NAME_LEN && raw[end] != 0) end++;
+            var i = java.lang.foreign.ValueLayout.JAVA_INT;
+            return new BpfMap(fd, new String(raw, 0, end, java.nio.charset.StandardCharsets.UTF_8), info.get(i, TYPE),
+                    info.get(i, KEY_SIZE), info.get(i, VALUE_SIZE), info.get(i, MAX_ENTRIES));
+        }
+    }
+
+    /** The map's fd (owned by its object, or by whoever called {@link #ofFd}). */
+    public int fd() { return fd; }
+
     public String name() { return name; }
     public int keySize() { return keySize; }
     public int valueSize() { return valueSize; }

@@ -36,7 +36,10 @@ public final class BpfProgram {
 
     /** bpf_obj_get_info_by_fd: the program's run_time_ns and run_cnt now. */
     public RunStats runStats() {
-        int fd = fd();
+        return runStats(fd(), name);
+    }
+
+    static RunStats runStats(int fd, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(INFO_SIZE, 8);   // zeroed
             MemorySegment len = arena.allocate(JAVA_INT);

@@ -79,12 +79,17 @@ public final class Libbpf {
     static final Fn MAJOR_VERSION = Fn.of("libbpf_major_version");
     static final Fn MINOR_VERSION = Fn.of("libbpf_minor_version");
     static final Fn SET_PRINT = Fn.of("libbpf_set_print");
+    static final Fn OBJ_PIN = Fn.of("bpf_obj_pin");
+    static final Fn OBJ_GET = Fn.of("bpf_obj_get");
+    static final Fn RAW_TRACEPOINT_OPEN = Fn.of("bpf_raw_tracepoint_open");
+    static final Fn LINK_CREATE = Fn.of("bpf_link_create");
 
     private static final List<Fn> ALL = List.of(OPEN_FILE, OBJECT_LOAD, OBJECT_CLOSE, FIND_PROGRAM, FIND_MAP, NEXT_PROGRAM,
             PROGRAM_NAME, PROGRAM_FD, PROGRAM_ATTACH, PROGRAM_ATTACH_PERF_EVENT, LINK_FD, LINK_DESTROY,
             MAP_NAME, MAP_FD, MAP_TYPE, MAP_KEY_SIZE, MAP_VALUE_SIZE, MAP_MAX_ENTRIES, MAP_INITIAL_VALUE,
             MAP_LOOKUP_ELEM, MAP_UPDATE_ELEM, MAP_DELETE_ELEM, MAP_GET_NEXT_KEY, OBJ_GET_INFO_BY_FD, ENABLE_STATS,
-            STRERROR, NUM_POSSIBLE_CPUS, MAJOR_VERSION, MINOR_VERSION, SET_PRINT);
+            STRERROR, NUM_POSSIBLE_CPUS, MAJOR_VERSION, MINOR_VERSION, SET_PRINT, OBJ_PIN, OBJ_GET, RAW_TRACEPOINT_OPEN,
+            LINK_CREATE);
 
     private static final SymbolLookup LIBBPF;
     private static final String UNAVAILABLE;

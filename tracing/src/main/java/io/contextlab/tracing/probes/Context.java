@@ -1,12 +1,18 @@
 package io.contextlab.tracing.probes;
 
+import io.contextlab.tracing.libbpf.BpfException;
 import io.contextlab.tracing.libbpf.BpfLink;
 import io.contextlab.tracing.libbpf.BpfMap;
+import io.contextlab.tracing.libbpf.BpfObject;
 import io.contextlab.tracing.libbpf.BpfProgram;
+import io.contextlab.tracing.libbpf.Libbpf;
 import io.contextlab.tracing.libbpf.PerfEvents;
+import io.contextlab.tracing.libbpf.Pinned;
 import io.contextlab.tracing.probes.ProbeStructs.ContextCpu;
+import io.contextlab.tracing.probes.ProbeStructs.ProbeConfig;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +28,124 @@ import java.util.TreeMap;
  * few), and the periods without a sample count as length 0. So a CPU's mean is
  * {@code sum of lengths / max(samples, duration / period)}, not a mean over samples, which would
  * lean toward the busy CPU.
+ *
+ * <p>Loaded here ({@link #Context(int, long)}), or opened from the programs and maps another
+ * process loaded once and pinned ({@link #pin}, {@link #openPinned}): the same object, the same
+ * counters. Either way the target tgid is written into the object's writable global before any
+ * program is attached.
  */
 public final class Context extends Probe {
     /** About 997 Hz: not a multiple of the tick (100-1000 Hz), so samples do not ride in lockstep with it. */
     public static final long DEFAULT_PERIOD_NS = 1_000_000_000L / 997;
 
+    private static final String SWITCH = "context_switch", MIGRATE = "context_migrate", SAMPLE = "context_sample";
+    private static final String BY_CPU = "context_by_cpu", TARGET = "context_target";
+    /** The pins' names in a pin directory: the programs', then the maps'. */
+    static final List<String> PINS = List.of(SWITCH, MIGRATE, SAMPLE, BY_CPU, TARGET);
+
     private final long periodNs;
     private final BpfMap byCpu;
+    /** The object's .bss: struct probe_config context_target, the one writable knob. */
+    private final BpfMap target;
+    /** Pinned mode: the fds of the three programs, then of the two maps (this probe's to close); empty when loaded here. */
+    private final int[] pinnedFds;
     private long attachedAt;
     private long detachedAt;
 
-    /** @param targetTgid the process whose threads count (the tracepoints compare it first) */
+    /** Loads context.bpf.o in this process. @param targetTgid the process whose threads count (the tracepoints compare it first) */
     public Context(int targetTgid, long periodNs) {
         super("context", targetTgid);
-        if (targetTgid <= 0) throw new IllegalArgumentException("context: a target process is required, not " + targetTgid);
+        requireTarget(targetTgid);
         this.periodNs = periodNs;
-        this.byCpu = object.map("context_by_cpu");
+        this.pinnedFds = new int[0];
+        this.byCpu = object.map(BY_CPU);
+        this.target = object.map(".bss");
+        writeTarget(targetTgid);
+    }
+
+    private Context(int[] pinnedFds, int targetTgid, long periodNs) {
+        super("context");
+        this.periodNs = periodNs;
+        this.pinnedFds = pinnedFds;
+        this.byCpu = BpfMap.ofFd(pinnedFds[3]);
+        this.target = BpfMap.ofFd(pinnedFds[4]);
+        if (byCpu.valueSize() != ContextCpu.SIZE || target.valueSize() != ProbeConfig.SIZE) {
+            throw new BpfException("the pinned context maps are not this build's (value sizes " + byCpu.valueSize() + ", "
+                    + target.valueSize() + ")", 22);
+        }
+        writeTarget(targetTgid);
+    }
+
+    /**
+     * Opens the context tier that {@link #pin} left in {@code dir}, for {@code targetTgid}: its
+     * tgid written, nothing attached until {@link #attach()}.
+     */
+    public static Context openPinned(Path dir, int targetTgid, long periodNs) {
+        TracingSupport.require();
+        requireTarget(targetTgid);
+        int[] fds = new int[PINS.size()];
+        java.util.Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < fds.length; i++) fds[i] = Pinned.get(dir.resolve(PINS.get(i)));
+            return new Context(fds, targetTgid, periodNs);
+        } catch (RuntimeException e) {
+            closeAll(fds);
+            throw e;
+        }
+    }
+
+    /**
+     * Loads context.bpf.o (verifier included) and pins its programs and maps in {@code dir}, an
+     * existing directory of a bpffs, under {@link #PINS}' names; this process keeps nothing (the
+     * pins hold them). Nothing is attached.
+     */
+    public static void pin(Path dir) {
+        TracingSupport.require();
+        try (BpfObject object = BpfObject.open(TracingSupport.object("context"))) {
+            object.setReadOnlyData(new ProbeConfig(0).toBytes());
+            object.load();
+            for (String program : List.of(SWITCH, MIGRATE, SAMPLE)) Pinned.pin(object.program(program).fd(), dir.resolve(program));
+            Pinned.pin(object.map(BY_CPU).fd(), dir.resolve(BY_CPU));
+            Pinned.pin(object.map(".bss").fd(), dir.resolve(TARGET));
+        }
+    }
+
+    private static void requireTarget(int targetTgid) {
+        if (targetTgid <= 0) throw new IllegalArgumentException("context: a target process is required, not " + targetTgid);
+    }
+
+    private void writeTarget(int targetTgid) {
+        target.update(BpfMap.intKey(0), new ProbeConfig(targetTgid).toBytes());
+    }
+
+    /** Whether this probe runs the programs another process pinned. */
+    public boolean pinned() {
+        return pinnedFds.length > 0;
+    }
+
+    @Override
+    public List<Integer> programFds() {
+        if (!pinned()) return super.programFds();
+        return List.of(pinnedFds[0], pinnedFds[1], pinnedFds[2]);
+    }
+
+    @Override
+    public List<BpfProgram.RunStats> runStats() {
+        if (!pinned()) return super.runStats();
+        return List.of(Pinned.runStats(pinnedFds[0], SWITCH), Pinned.runStats(pinnedFds[1], MIGRATE),
+                Pinned.runStats(pinnedFds[2], SAMPLE));
+    }
+
+    @Override
+    void closeResources() {
+        closeAll(pinnedFds);
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] >= 0) Libbpf.closeFd(fds[i]);
+            fds[i] = -1;
+        }
     }
 
     public Context(int targetTgid) {
@@ -50,11 +158,18 @@ public final class Context extends Probe {
         List<Integer> fds = List.of();
         int next = 0;
         try {
-            links.add(object.program("context_switch").attach());
-            links.add(object.program("context_migrate").attach());
-            BpfProgram sample = object.program("context_sample");
-            fds = PerfEvents.openCpuClockPerCpuPeriod(periodNs);
-            for (; next < fds.size(); next++) links.add(sample.attachPerfEvent(fds.get(next)));
+            if (pinned()) {
+                links.add(Pinned.attachTracing(pinnedFds[0], SWITCH));
+                links.add(Pinned.attachTracing(pinnedFds[1], MIGRATE));
+                fds = PerfEvents.openCpuClockPerCpuPeriod(periodNs);
+                for (; next < fds.size(); next++) links.add(Pinned.attachPerfEvent(pinnedFds[2], fds.get(next), SAMPLE));
+            } else {
+                links.add(object.program(SWITCH).attach());
+                links.add(object.program(MIGRATE).attach());
+                BpfProgram sample = object.program(SAMPLE);
+                fds = PerfEvents.openCpuClockPerCpuPeriod(periodNs);
+                for (; next < fds.size(); next++) links.add(sample.attachPerfEvent(fds.get(next)));
+            }
         } catch (RuntimeException e) {
             links.forEach(BpfLink::close); // each perf link closed its perf fd
             for (int i = next; i < fds.size(); i++) PerfEvents.close(fds.get(i));

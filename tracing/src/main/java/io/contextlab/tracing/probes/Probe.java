@@ -13,7 +13,9 @@ import java.util.List;
  * (verifier included), {@link #attach()} and {@link #detach()} may then alternate (the JMH
  * profiler attaches per iteration), {@link #close()} unloads. Nothing survives the process: links
  * and programs are file descriptors, which the kernel releases when the process dies, even by
- * SIGKILL (nothing is pinned in bpffs).
+ * SIGKILL. One exception, the context tier under `lab run`: its programs and maps are pinned by
+ * the run's host ({@link io.contextlab.tracing.ContextPins}) and a fork opens them by path; its
+ * links are still the fork's fds.
  */
 public abstract sealed class Probe implements AutoCloseable
         permits Context, Runqlen, Runqlat, Cswitch, Syscalls, Faults, Wakeups {
@@ -33,6 +35,12 @@ public abstract sealed class Probe implements AutoCloseable
             throw e;
         }
         this.object = obj;
+    }
+
+    /** A probe whose programs and maps are in the kernel already (pinned): nothing to load, no object. */
+    Probe(String name) {
+        this.name = name;
+        this.object = null;
     }
 
     /** The probe's name: its .bpf.c file's, lower case (runqlen, cswitch, ...). */
@@ -75,12 +83,12 @@ public abstract sealed class Probe implements AutoCloseable
     }
 
     /** Program fds (/proc/self/fdinfo/<fd> has prog_id). */
-    public final List<Integer> programFds() {
+    public List<Integer> programFds() {
         return object.programs().stream().map(BpfProgram::fd).toList();
     }
 
     /** The kernel's run-time accounting of each of this probe's programs (counted while stats are enabled). */
-    public final List<BpfProgram.RunStats> runStats() {
+    public List<BpfProgram.RunStats> runStats() {
         return object.programs().stream().map(BpfProgram::runStats).toList();
     }
 
@@ -99,6 +107,10 @@ public abstract sealed class Probe implements AutoCloseable
     @Override
     public final synchronized void close() {
         detach();
-        object.close();
+        if (object != null) object.close();
+        closeResources();
     }
+
+    /** What a probe holds besides its object (the fds of pinned programs and maps). */
+    void closeResources() {}
 }
