@@ -1,7 +1,10 @@
 /* context: the scheduler context of one process at the smallest cost, the probe the JMH profiler
  * keeps on for every benchmark. Three programs, each writing only its own CPU's slot of one
  * per-CPU array (no hash lookup, no atomics; the verifier inlines the array lookup):
- *   sched_switch       - the target's threads switched out, voluntary / involuntary;
+ *   sched_switch       - the target's threads switched out, voluntary / involuntary (lab trace
+ *                        only: the JMH profiler leaves it detached and reads getrusage, since
+ *                        its dispatch on every switch of the machine costs a switch-bound
+ *                        benchmark far more than the run time the kernel accounts to it);
  *   sched_migrate_task - the target's threads moved between CPUs;
  *   perf_event sample  - every CPU's run queue on a fixed-period cpu-clock timer (after
  *                        libbpf-tools/runqlen.bpf.c), and whether a target thread was running.

@@ -1,5 +1,6 @@
 package io.contextlab.tracing;
 
+import io.contextlab.platform.libc.Rusage;
 import io.contextlab.tracing.libbpf.BpfProgram.RunStats;
 import io.contextlab.tracing.libbpf.Libbpf;
 import io.contextlab.tracing.probes.Context;
@@ -28,7 +29,10 @@ import java.util.List;
  *
  * <p>Two tiers. The <em>context</em> tier (context.bpf.c, alone with the option {@code context},
  * which `lab run` adds to every suite) is cheap enough for every benchmark: the forked JVM's
- * voluntary and involuntary switches and migrations, every CPU's time-weighted run-queue length
+ * voluntary and involuntary switches (from the kernel's own counts, getrusage, read at the
+ * iteration's edges: context.bpf.c's sched_switch program, which runs on every switch of the
+ * machine, made a switch-bound benchmark a tenth slower and is left detached here) and
+ * migrations, every CPU's time-weighted run-queue length
  * by sampling, the CPU(s) the JVM ran on, host steal from /proc/stat, and
  * {@code ebpf.others.share}: the share of time other processes ran on the CPUs the JVM ran on,
  * and {@code ebpf.disturbed}: 1 for an iteration where those or the host's steal took at least
@@ -83,6 +87,7 @@ public final class EbpfProfiler implements InternalProfiler {
     private int statsFd = -1;
     private List<RunStats> statsBefore = List.of();
     private CpuTimes timesBefore;
+    private Rusage.Switches switchesBefore;
 
     public EbpfProfiler() {
         this("");
@@ -124,6 +129,7 @@ public final class EbpfProfiler implements InternalProfiler {
             statsBefore = runStats();
             timesBefore = CpuTimes.read();
             for (Probe probe : probes) probe.attach();
+            switchesBefore = Rusage.switches();
         } catch (RuntimeException e) {
             giveUp(e.getMessage());
         }
@@ -138,6 +144,7 @@ public final class EbpfProfiler implements InternalProfiler {
             out.add(new ScalarResult(PREFIX + "traced", 0, "bool", AggregationPolicy.AVG));
             return out;
         }
+        Rusage.Switches switches = Rusage.switches().minus(switchesBefore);
         probes.forEach(Probe::detach);
         context.markDetached();
         CpuTimes timesAfter = CpuTimes.read();
@@ -155,8 +162,8 @@ public final class EbpfProfiler implements InternalProfiler {
         out.add(avg("overhead.ns/op", overheadNs * perOp, "ns/op"));
 
         Context.Reading r = context.read();
-        out.add(avg("cswitch.voluntary/op", r.voluntary() * perOp, "#/op"));
-        out.add(avg("cswitch.involuntary/op", r.involuntary() * perOp, "#/op"));
+        out.add(avg("cswitch.voluntary/op", switches.voluntary() * perOp, "#/op"));
+        out.add(avg("cswitch.involuntary/op", switches.involuntary() * perOp, "#/op"));
         out.add(avg("migrations/op", r.migrations() * perOp, "#/op"));
         out.add(avg("runqlen.mean", r.runqlenMean(), "tasks"));
         out.add(avg("nr_running.mean", r.cpus().keySet().stream().mapToDouble(r::queued).average().orElse(Double.NaN), "tasks"));
@@ -213,7 +220,7 @@ public final class EbpfProfiler implements InternalProfiler {
         int self = (int) ProcessHandle.current().pid();
         try {
             // The context tier alone (lab run's): from the run host's pins when it made them (ContextPins).
-            probes.add(context = detail ? new Context(self, periodNs) : ContextPins.context(self, periodNs));
+            probes.add(context = (detail ? new Context(self, periodNs) : ContextPins.context(self, periodNs)).withoutSwitchProgram());
             if (detail) {
                 probes.add(runqlat = new Runqlat(self));
                 probes.add(syscalls = new Syscalls(self, false));
