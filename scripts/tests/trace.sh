@@ -20,7 +20,8 @@ count=$(awk -F, '$2 == "getppid" { print $3 }' "$out/cmd/traces/syscalls.csv")
 [ "$count" = 500 ] || { echo "trace.sh: expected 500 getppid in syscalls.csv, got '${count}'"; exit 1; }
 grep -q '"getppid"' "$out/cmd/traces/trace.json" || { echo "trace.sh: trace.json lacks getppid"; exit 1; }
 
-sleep 1 & target=$!
+# Long enough to outlive the CLI's start (a JVM, and a build check) on a loaded machine.
+sleep 4 & target=$!
 trace --probes cswitch,wakeups,runqlat --duration 5 --pid "$target" --out "$out/pid" >/dev/null
 for f in cswitch.csv wakeups.csv runqlat.csv trace.json; do
   [ -s "$out/pid/traces/$f" ] || { echo "trace.sh: --pid wrote no $f"; exit 1; }
