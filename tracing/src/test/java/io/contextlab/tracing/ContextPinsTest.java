@@ -1,7 +1,6 @@
 package io.contextlab.tracing;
 
 import io.contextlab.platform.JvmFlags;
-import io.contextlab.platform.libc.Affinity;
 import io.contextlab.tracing.libbpf.BpfProgram.RunStats;
 import io.contextlab.tracing.libbpf.Libbpf;
 import io.contextlab.tracing.probes.Context;
@@ -14,15 +13,18 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.contextlab.tracing.probes.KernelObjects.bpftool;
+import static io.contextlab.tracing.probes.KernelObjects.fdinfo;
+import static io.contextlab.tracing.probes.KernelObjects.moveAThreadBetweenCpus;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -45,16 +47,7 @@ class ContextPinsTest {
         context.clear();
         context.attach();
         for (int i = 0; i < 200; i++) Thread.sleep(1);
-        if (Runtime.getRuntime().availableProcessors() >= 2) {
-            Thread t = Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 100; i++) {
-                    Affinity.pinCurrentThread(i % 2);
-                    long until = System.nanoTime() + 100_000;
-                    while (System.nanoTime() < until) Thread.onSpinWait();
-                }
-            });
-            t.join();
-        }
+        if (Runtime.getRuntime().availableProcessors() >= 2) moveAThreadBetweenCpus(100);
         context.detach();
         context.markDetached();
         return context.read();
@@ -141,13 +134,6 @@ class ContextPinsTest {
             System.out.flush();
             Thread.sleep(60_000);
         }
-
-        static String fdinfo(int fd, String key) throws Exception {
-            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-                if (line.startsWith(key + ":")) return line.substring(key.length() + 1).trim();
-            }
-            throw new IllegalStateException("fd " + fd + " has no " + key);
-        }
     }
 
     /**
@@ -197,16 +183,6 @@ class ContextPinsTest {
         return false;
     }
 
-    private static int bpftool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bpftool"));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (java.io.IOException e) {
-            return -1;
-        }
-    }
 
     @Test
     void pinDirectoriesOfGoneHostsAreRemoved(@TempDir Path bpffs) throws Exception {

@@ -51,14 +51,7 @@ class ContextTest {
         try (var context = new Context(PID)) {
             context.clear();
             context.attach();
-            Thread t = Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 100; i++) {
-                    Affinity.pinCurrentThread(i % 2);
-                    long until = System.nanoTime() + 100_000;
-                    while (System.nanoTime() < until) Thread.onSpinWait();
-                }
-            });
-            t.join();
+            KernelObjects.moveAThreadBetweenCpus(100);
             context.detach();
             var r = context.read();
             assertTrue(r.migrations() >= 50, "migrations: " + r.migrations());

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.contextlab.tracing.probes.KernelObjects.bpftool;
+import static io.contextlab.tracing.probes.KernelObjects.fdinfo;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -41,13 +42,6 @@ class SigkillLeavesNothingTest {
             System.out.println(String.join(";", ids));
             System.out.flush();
             Thread.sleep(60_000);
-        }
-
-        static String fdinfo(int fd, String key) throws Exception {
-            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-                if (line.startsWith(key + ":")) return line.substring(key.length() + 1).trim();
-            }
-            throw new IllegalStateException("fd " + fd + " has no " + key);
         }
     }
 
@@ -90,14 +84,4 @@ class SigkillLeavesNothingTest {
         }
     }
 
-    private static int bpftool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bpftool"));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (java.io.IOException e) {
-            return -1;
-        }
-    }
 }
