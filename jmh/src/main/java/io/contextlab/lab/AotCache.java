@@ -73,8 +73,8 @@ public final class AotCache {
      * is none.
      */
     public static List<String> forkFlags() {
-        return jar().map(AotCache::cacheOf).filter(c -> fresh(c, jar().get()))
-                .map(c -> List.of("-XX:AOTCache=" + Lab.fromWorkingDirectory(c))).orElse(List.of());
+        return jar().filter(jar -> fresh(cacheOf(jar), jar))
+                .map(jar -> List.of("-XX:AOTCache=" + Lab.fromWorkingDirectory(cacheOf(jar)))).orElse(List.of());
     }
 
     /**
