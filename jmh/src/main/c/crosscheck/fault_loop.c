@@ -6,7 +6,8 @@
  * the benchmark's ns/op (@OperationsPerInvocation = pages). getrusage's minor-fault count is
  * printed beside it so a run that faulted less than once a page shows.
  *
- *   fault_loop      prints two lines, 11 rounds each:
+ *   fault_loop [rounds]   prints two lines, 11 rounds each by default (1..11; after an
+ *                         unprinted warm-up round):
  *   minor_fault pages=16384 ns/op: <round 1> ...
  *   minor_fault_count pages=16384 faults/page: <round 1> ...
  */
@@ -16,7 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-enum { ROUNDS = 11, PAGE = 4096 };
+enum { MAX_ROUNDS = 11, PAGE = 4096 };
 #define BYTES (64L << 20)
 
 static double now_ns(void) {
@@ -31,10 +32,12 @@ static long minor_faults(void) {
     return ru.ru_minflt;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    int rounds = argc > 1 ? atoi(argv[1]) : MAX_ROUNDS;
+    if (rounds < 1 || rounds > MAX_ROUNDS) { fprintf(stderr, "usage: fault_loop [rounds 1..11]\n"); return 2; }
     long pages = BYTES / PAGE;
-    double ns[ROUNDS + 1], faults[ROUNDS + 1];
-    for (int r = 0; r <= ROUNDS; r++) {   /* round 0 is a warm-up, not printed */
+    double ns[MAX_ROUNDS + 1], faults[MAX_ROUNDS + 1];
+    for (int r = 0; r <= rounds; r++) {   /* round 0 is a warm-up, not printed */
         volatile char *p = mmap(NULL, BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) { perror("mmap"); return 1; }
         if (madvise((void *) p, BYTES, MADV_NOHUGEPAGE) != 0) { perror("madvise"); return 1; }
@@ -46,9 +49,9 @@ int main(void) {
         munmap((void *) p, BYTES);
     }
     printf("minor_fault pages=%ld ns/op:", pages);
-    for (int r = 1; r <= ROUNDS; r++) printf(" %.1f", ns[r]);
+    for (int r = 1; r <= rounds; r++) printf(" %.1f", ns[r]);
     printf("\nminor_fault_count pages=%ld faults/page:", pages);
-    for (int r = 1; r <= ROUNDS; r++) printf(" %.3f", faults[r]);
+    for (int r = 1; r <= rounds; r++) printf(" %.3f", faults[r]);
     printf("\n");
     return 0;
 }

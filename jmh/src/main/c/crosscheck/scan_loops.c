@@ -18,8 +18,10 @@
  * longer skip the reference count: poll and select take and drop a reference on every fd they
  * watch, on every call; epoll_wait on the epoll fd alone.
  *
- *   scan_loops [--threads 1|2]   prints one line per figure and process kind, 11 rounds each
- *                                (--threads: that kind only, for comparing them by hand):
+ *   scan_loops [--threads 1|2] [--only FIGURE:VALUE]
+ *       prints one line per figure and process kind, 11 rounds each (--threads: that kind only,
+ *       for comparing them by hand; --only: that figure at that setting only, e.g. select:900,
+ *       as the paired checks run it beside one JMH iteration):
  *   <figure> threads=<1|2> <setting>=<value> calls=<per round> ns/op: <round 1> <round 2> ...
  */
 #include <poll.h>
@@ -158,10 +160,18 @@ static void *idle_thread(void *arg) {
     return NULL;
 }
 
-/* Every figure once, in the process's present kind (threads). */
+static const char *only_figure;   /* --only: one figure at one setting; NULL: all */
+static int only_value;
+
+static int wanted(const char *figure, int value) {
+    return !only_figure || (!strcmp(only_figure, figure) && only_value == value);
+}
+
+/* Every figure once (or the one --only names), in the process's present kind (threads). */
 static int measure_all(void) {
     static const int select_fds[] = {10, 900};
     for (int i = 0; i < 2; i++) {   /* first, while every fd number is below FD_SETSIZE */
+        if (!wanted("select", select_fds[i])) continue;
         struct scan *s = scan_open(select_fds[i], 1, 0);
         if (s->maxfd >= FD_SETSIZE) { fprintf(stderr, "scan_loops: fd %d is beyond select's FD_SETSIZE\n", s->maxfd); return 1; }
         measure("select", "fds", select_fds[i], s, select_calls);
@@ -169,13 +179,16 @@ static int measure_all(void) {
     }
     static const int poll_n[] = {10, 1000};
     for (int i = 0; i < 2; i++) {
+        int p = wanted("poll", poll_n[i]), e = wanted("epoll_wait_one_ready", poll_n[i]);
+        if (!p && !e) continue;
         struct scan *s = scan_open(poll_n[i], 1, 1);
-        measure("poll", "n", poll_n[i], s, poll_calls);
-        measure("epoll_wait_one_ready", "n", poll_n[i], s, epoll_calls);
+        if (p) measure("poll", "n", poll_n[i], s, poll_calls);
+        if (e) measure("epoll_wait_one_ready", "n", poll_n[i], s, epoll_calls);
         scan_close(s);
     }
     static const int ready[] = {1, 100};
     for (int i = 0; i < 2; i++) {
+        if (!wanted("epoll_wait_lt", ready[i])) continue;
         struct scan *s = scan_open(REGISTERED, ready[i], 1);
         measure("epoll_wait_lt", "r", ready[i], s, epoll_calls);
         scan_close(s);
@@ -185,11 +198,19 @@ static int measure_all(void) {
 
 int main(int argc, char **argv) {
     int only = 0;   /* 0: both kinds, single-threaded first */
-    if (argc == 3 && strcmp(argv[1], "--threads") == 0 && (strcmp(argv[2], "1") == 0 || strcmp(argv[2], "2") == 0)) {
-        only = argv[2][0] - '0';
-    } else if (argc != 1) {
-        fprintf(stderr, "usage: scan_loops [--threads 1|2] (no option: both, single-threaded first)\n");
-        return 2;
+    for (int a = 1; a < argc; a += 2) {
+        char *colon = a + 1 < argc ? strchr(argv[a + 1], ':') : NULL;
+        if (a + 1 < argc && !strcmp(argv[a], "--threads") && (!strcmp(argv[a + 1], "1") || !strcmp(argv[a + 1], "2"))) {
+            only = argv[a + 1][0] - '0';
+        } else if (a + 1 < argc && !strcmp(argv[a], "--only") && colon && atoi(colon + 1) > 0) {
+            *colon = 0;
+            only_figure = argv[a + 1];
+            only_value = atoi(colon + 1);
+        } else {
+            fprintf(stderr, "usage: scan_loops [--threads 1|2] [--only select|poll|epoll_wait_one_ready|epoll_wait_lt:VALUE]"
+                            " (no option: every figure, both kinds, single-threaded first)\n");
+            return 2;
+        }
     }
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {

@@ -8,7 +8,9 @@
  * io.contextlab.lab.references.StacksReference reads (median):
  *   <mechanism> count=<per round> ns/op: <round 1> <round 2> ...
  *
- *   spawn_costs [rounds] [fork]      default 7; each round times a fixed count per mechanism
+ *   spawn_costs [rounds] [fork|pinned] [mechanism]   default 7; each round times a fixed count
+ *       per mechanism; a mechanism (pthread_create_join, vfork_wait, posix_spawn_wait) times that
+ *       one only, as the paired checks run it beside one JMH iteration
  */
 #include <pthread.h>
 #include <sched.h>
@@ -74,7 +76,10 @@ static void spawns(int n) {
 /* Times rounds of n calls of fn (after a warm-up) and prints the line described above. */
 static const char *placement = "free";
 
+static const char *only;   /* one mechanism only; NULL: every one */
+
 static void measure(const char *name, void (*fn)(int), int n, int rounds) {
+    if (only && strcmp(only, name) != 0) return;
     double per_op[64];
     fn(n / 10 + 1);
     for (int r = 0; r < rounds; r++) {
@@ -90,14 +95,19 @@ static void measure(const char *name, void (*fn)(int), int n, int rounds) {
 
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 7;
-    if (rounds < 1 || rounds > 64) { fprintf(stderr, "usage: spawn_costs [rounds 1..64] [fork|pinned]\n"); return 2; }
+    only = argc > 3 ? argv[3] : NULL;
+    if (rounds < 1 || rounds > 64 || (argc > 2 && strcmp(argv[2], "pinned") && strcmp(argv[2], "fork") && strcmp(argv[2], "free"))
+        || (only && strcmp(only, "pthread_create_join") && strcmp(only, "vfork_wait") && strcmp(only, "posix_spawn_wait"))) {
+        fprintf(stderr, "usage: spawn_costs [rounds 1..64] [free|pinned|fork] [pthread_create_join|vfork_wait|posix_spawn_wait]\n");
+        return 2;
+    }
     if (argc > 2 && strcmp(argv[2], "pinned") == 0) {
         cpu_set_t cpu0;
         CPU_ZERO(&cpu0);
         CPU_SET(0, &cpu0);
         if (sched_setaffinity(0, sizeof cpu0, &cpu0) != 0) { perror("sched_setaffinity"); return 1; }
         placement = "oneCpu";
-    } else if (argc > 2) {   /* "fork": from this small process, for information */
+    } else if (argc > 2 && strcmp(argv[2], "fork") == 0) {   /* from this small process, for information */
         measure("fork_wait", forks, 100, rounds);
         return 0;
     }

@@ -14,7 +14,8 @@
  * = 2 x round trips): a round trip (resume + yield) is two switches, and so is a generator
  * resume (the call in, the return out).
  *
- *   switch_loops [round trips per round]       default 100000; sigsetjmp_mask does a tenth
+ *   switch_loops [round trips per round] [mechanism]   default 100000, every mechanism;
+ *                                          sigsetjmp_mask does a tenth
  * prints one line per mechanism, 11 rounds after a warm-up of a tenth of a round:
  *   <mechanism> round_trips=<per round> ns/switch: <round 1> <round 2> ...
  */
@@ -140,7 +141,10 @@ __attribute__((noinline)) static void generator_loop(long n) {
 
 /* ---- timing ------------------------------------------------------------------------------ */
 
+static const char *only;   /* one mechanism only; NULL: every one */
+
 static void measure(const char *name, void (*loop)(long), long n, int counts_resumes) {
+    if (only && strcmp(only, name) != 0) return;
     double per_switch[ROUNDS];
     int64_t before = resumed;
     loop(n / 10 + 1);
@@ -162,7 +166,14 @@ static void measure(const char *name, void (*loop)(long), long n, int counts_res
 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 100000;
-    if (n < 10) { fprintf(stderr, "usage: switch_loops [round trips per round, >= 10]\n"); return 2; }
+    only = argc > 2 ? argv[2] : NULL;
+    static const char *names[] = {"setjmp", "sigsetjmp_mask", "asm_ret", "asm_jmp", "generator"};
+    int known = !only;
+    for (int i = 0; i < 5 && !known; i++) known = !strcmp(only, names[i]);
+    if (n < 10 || !known) {
+        fprintf(stderr, "usage: switch_loops [round trips per round, >= 10] [setjmp|sigsetjmp_mask|asm_ret|asm_jmp|generator]\n");
+        return 2;
+    }
     jump_start(0);
     measure("setjmp", setjmp_loop, n, 1);
     jump_start(1);
@@ -172,5 +183,5 @@ int main(int argc, char **argv) {
     asm_start(xc_switch_jmp);
     measure("asm_jmp", asm_loop, n, 1);
     measure("generator", generator_loop, n, 0);
-    return gen_sum == 0;   /* the generator's values are used */
+    return only && strcmp(only, "generator") ? 0 : gen_sum == 0;   /* the generator's values are used */
 }

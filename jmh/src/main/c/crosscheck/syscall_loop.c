@@ -5,6 +5,9 @@
  * reads them and takes the median):
  *   <call> threads=<1|2> calls=<per round> ns/op: <round 1> <round 2> ...
  *
+ * Usage: syscall_loop [calls per round] [call]: with a call (getppid, read1, write1,
+ * clock_gettime), only that call's two lines, as the paired checks run it beside one JMH iteration.
+ *
  * Each call is measured twice: first in a single-threaded process (what lmbench reports), then
  * after starting one idle thread. The second is the JVM's condition and the one compared with
  * JMH: once a process has a second thread its fd table is shared, and every read/write must
@@ -38,7 +41,10 @@ static void do_clock(long n) {
     sink = a;
 }
 
+static const char *only;   /* one call's lines only; NULL: every call */
+
 static void measure(const char *call, void (*fn)(long), long n, int multi_threaded) {
+    if (only && strcmp(only, call) != 0) return;
     enum { ROUNDS = 11 };
     double per_op[ROUNDS];
     fn(n / 10); /* warm caches and the page tables */
@@ -61,6 +67,12 @@ static void *idle_thread(void *arg) {
 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
+    only = argc > 2 ? argv[2] : NULL;
+    if (n < 10 || (only && strcmp(only, "getppid") && strcmp(only, "read1") && strcmp(only, "write1")
+                   && strcmp(only, "clock_gettime"))) {
+        fprintf(stderr, "usage: syscall_loop [calls per round, >= 10] [getppid|read1|write1|clock_gettime]\n");
+        return 2;
+    }
     zero_fd = open("/dev/zero", O_RDONLY);
     null_fd = open("/dev/null", O_WRONLY);
     if (zero_fd < 0 || null_fd < 0) { perror("open"); return 1; }

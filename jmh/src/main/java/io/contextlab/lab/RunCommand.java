@@ -2,10 +2,8 @@ package io.contextlab.lab;
 
 import io.contextlab.lab.env.Environment;
 import io.contextlab.lab.references.CrossCheck;
-import io.contextlab.lab.references.OutsideReference;
 import io.contextlab.lab.references.Pairs;
 import io.contextlab.lab.references.ReferenceContext;
-import io.contextlab.lab.references.References;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import io.contextlab.platform.Json;
@@ -67,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "do not run the report at the end")
     boolean noReport;
 
-    @Option(names = "--pairs", paramLabel = "K", description = "pairs of each outside reference and a short JMH run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pairs", paramLabel = "K", description = "pairs per cross-check: measurement iterations of the pairs' JMH fork, each beside a round of the outside reference (default: ${DEFAULT-VALUE})")
     int pairs = Pairs.DEFAULT_PAIRS;
 
     @Override
@@ -344,9 +342,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The suite's outside reference, paired with short JMH runs of what it checks (Pairs): each
-     * CrossCheck a line of RUN/crosscheck.jsonl, the programs' raw output in references.log, each
-     * pair's JMH results in RUN/jmh/pairs/SUITE-N.json (not in jmh.json: they are short runs).
+     * The suite's outside reference, paired with the iterations of a JMH run of what it checks
+     * (Pairs): each CrossCheck a line of RUN/crosscheck.jsonl, the programs' raw output in
+     * references.log, the pairs' JMH results in RUN/jmh/pairs/SUITE-Class.method.json (not in
+     * jmh.json: short iterations, each beside a probe round).
      */
     static void reference(Path root, RunDirectory run, SuiteRegistry.Suite suite, Collection<RunResult> results,
                           int pairs, PrintStream console) {
@@ -355,13 +354,12 @@ final class RunCommand implements Callable<Integer> {
         try (PrintStream log = new PrintStream(new FileOutputStream(run.dir().resolve("references.log").toFile(), true),
                 true, StandardCharsets.UTF_8)) {
             try {
-                OutsideReference reference = References.named(suite.reference());
                 Path dir = run.dir().resolve("jmh").resolve("pairs");
                 Files.createDirectories(dir);
-                List<CrossCheck> checks = Pairs.run(suite.name(), reference, new ReferenceContext(root, run.dir(), results, log),
-                        pairs, seed, (options, pair) -> {
+                List<CrossCheck> checks = Pairs.run(suite.name(), suite.reference(), new ReferenceContext(root, run.dir(), results, log),
+                        pairs, seed, (options, name) -> {
                             Options o = options.resultFormat(ResultFormatType.JSON)
-                                    .result(Lab.fromWorkingDirectory(dir.resolve(suite.name() + "-" + pair + ".json"))).build();
+                                    .result(Lab.fromWorkingDirectory(dir.resolve(suite.name() + "-" + name + ".json"))).build();
                             return BenchMain.runReporting(BenchMain.runner(o, console), o);
                         });
                 for (CrossCheck check : checks) {

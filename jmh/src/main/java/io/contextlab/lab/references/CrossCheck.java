@@ -14,8 +14,9 @@ import java.util.TreeMap;
 
 /**
  * One line of crosscheck.jsonl ({@code contextlab.crosscheck/2}): a check measured in k pairs,
- * each pair one round of the outside reference and one short JMH run of the benchmark it checks
- * (same benchmark, params and metric, in the same unit), in an order shuffled per pair from
+ * each pair one round of the outside reference's probes and one measurement iteration of a JMH
+ * fork of the benchmark it checks (same benchmark, params and metric, in the same unit; see
+ * Pairs and PairedProbes), in an order shuffled per pair from
  * {@code seed}. ratio = median over the pairs of JMH / reference, ratio_ci its 95 % bootstrap
  * interval (over pairs, seeded), spread each side's own relative spread. The one rule, here and
  * nowhere else: agrees when ratio_ci lies within 1 &plusmn; tolerance, differs when it lies wholly

@@ -33,13 +33,16 @@ import java.util.function.Supplier;
  *     ThunderingHerd.connectAndCount's kernelWakeupsPerConnection (cpus=all), held to 10 %; in
  *     every round (six short runs, about a second), so its checks have the run's k pairs;</li>
  * <li>perf's own {@code perf bench epoll wait} and {@code ctl}, bounded in threads, fds and
- *     seconds, raw output to references.log only (no row: they measure other shapes), in the
- *     first round only: they take over six seconds a round and no check reads them.</li>
+ *     seconds, raw output to references.log only (no row: they measure other shapes), once,
+ *     in the host: they take over six seconds and no check reads them.</li>
  * </ul>
  */
 public final class EpollReference implements OutsideReference {
     static final String SUITE = "epoll";
-    static final List<String> ARGS = List.of("1000", "20000");
+    static final List<String> ARGS = List.of("1000", "5000");
+    /** scan_loops's figures, one probe each (scan_loops --only FIGURE:VALUE), as the benchmarks' params have them. */
+    static final List<String> SCAN_FIGURES = List.of("select:10", "select:900", "poll:10", "poll:1000",
+            "epoll_wait_one_ready:10", "epoll_wait_one_ready:1000", "epoll_wait_lt:1", "epoll_wait_lt:100");
     static final List<String> HERD_STYLES = List.of("accept", "epollEach", "epollExclusive");
     static final String HERD_K = "16", HERD_CONNECTIONS = "100";
     static final String WAKEUP = "sched:sched_wakeup";
@@ -55,8 +58,6 @@ public final class EpollReference implements OutsideReference {
 
     /** Where perf is (empty: not installed); a test gives its own. */
     private final Supplier<Optional<Path>> perfFinder;
-    /** The perf bench epoll runs are shown once, in the first round (slow, no row). */
-    private boolean perfBenchesRun;
     /** "perf not found" and "perf stat could not count" are said once, not every round. */
     private boolean perfMissingSaid, herdUncountedSaid;
 
@@ -69,37 +70,53 @@ public final class EpollReference implements OutsideReference {
     }
 
     @Override
-    public List<Outside> measure(ReferenceContext context) {
-        List<Outside> checks = new ArrayList<>();
-        context.builtProgram(SUITE, "epoll_ctl").ifPresent(program -> {
+    public List<Probe> probes() {
+        List<Probe> probes = new ArrayList<>();
+        probes.add(new Probe("epoll_ctl", true, context -> context.builtProgram(SUITE, "epoll_ctl").flatMap(program -> {
             List<String> command = new ArrayList<>(List.of(program.toString()));
             command.addAll(ARGS);
-            context.run(SUITE, Duration.ofMinutes(2), command)
-                    .ifPresent(out -> checks.addAll(context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse)));
-        });
-        context.builtProgram(SUITE, "scan_loops").ifPresent(program ->
-                context.run(SUITE, Duration.ofMinutes(1), List.of(program.toString()))
-                        .ifPresent(out -> checks.addAll(context.read(SUITE, "scan_loops", out.stdout(), EpollReference::parseScanLoops))));
-        Optional<Path> perf = perfFinder.get();
-        if (perf.isEmpty()) {
-            if (!perfMissingSaid) context.say(SUITE, "perf not found (Debian package linux-perf): no herd or perf bench epoll output");
-            perfMissingSaid = true;
-            return checks;
+            return context.run(SUITE, Duration.ofMinutes(1), command);
+        }).map(out -> context.read(SUITE, "epoll_ctl", out.stdout(), EpollReference::parse)).orElse(List.of())));
+        for (String figure : SCAN_FIGURES) {
+            probes.add(new Probe("scan_loops " + figure, true, context -> context.builtProgram(SUITE, "scan_loops")
+                    .flatMap(program -> context.run(SUITE, Duration.ofMinutes(1), List.of(program.toString(), "--only", figure)))
+                    .map(out -> context.read(SUITE, "scan_loops", out.stdout(), EpollReference::parseScanLoops))
+                    .orElse(List.of())));
         }
         // the herd in every round: its checks are judged over the pairs like the others
-        context.builtProgram(SUITE, "herd_wakeups").ifPresent(herd -> {
-            for (String style : HERD_STYLES) herdWakeups(context, perf.get().toString(), herd.toString(), style).ifPresent(checks::add);
-        });
-        // perf bench epoll once only, in the first round (the learning round when JMH goes first):
-        // 3 runs of 2 s and more each, raw output for the reader, no check reads them
-        if (perfBenchesRun) return checks;
-        perfBenchesRun = true;
+        for (String style : HERD_STYLES) {
+            probes.add(new Probe("herd_wakeups " + style, context -> {
+                Optional<Path> perf = perf(context);
+                Optional<Path> herd = context.builtProgram(SUITE, "herd_wakeups");
+                if (perf.isEmpty() || herd.isEmpty()) return List.of();
+                return herdWakeups(context, perf.get().toString(), herd.get().toString(), style).map(List::of).orElse(List.of());
+            }));
+        }
+        return probes;
+    }
+
+    /**
+     * perf bench epoll once, in the host after the first round of the probes: 3 runs of 2 s and
+     * more each, raw output for the reader, no check reads them.
+     */
+    @Override
+    public void once(ReferenceContext context) {
+        Optional<Path> perf = perf(context);
+        if (perf.isEmpty()) return;
         for (List<String> bench : PERF_BENCHES) {
             List<String> command = new ArrayList<>(List.of(perf.get().toString(), "bench"));
             command.addAll(bench);
             context.run(SUITE, Duration.ofSeconds(30), command);
         }
-        return checks;
+    }
+
+    private Optional<Path> perf(ReferenceContext context) {
+        Optional<Path> perf = perfFinder.get();
+        if (perf.isEmpty() && !perfMissingSaid) {
+            context.say(SUITE, "perf not found (Debian package linux-perf): no herd or perf bench epoll output");
+            perfMissingSaid = true;
+        }
+        return perf;
     }
 
     static List<Outside> parse(String stdout) {
@@ -108,8 +125,8 @@ public final class EpollReference implements OutsideReference {
             Spec spec = new Spec("epoll_ctl ADD+DEL, N=" + n, "io.contextlab.epoll.EpollCtl.addDel", Map.of("n", n),
                     CrossCheck.PRIMARY, line.unit(), CrossCheck.TOLERANCE);
             return new Outside(spec, new Reference("epoll_ctl " + String.join(" ", ARGS),
-                    "median of " + line.samples().size() + " rounds of " + line.setting("pairs") + " ADD+DEL pairs",
-                    line.median(), line.samples()));
+                    "mean of " + line.samples().size() + " rounds of " + line.setting("pairs") + " ADD+DEL pairs",
+                    line.mean(), line.samples()));
         }).toList();
     }
 
@@ -160,8 +177,9 @@ public final class EpollReference implements OutsideReference {
                         tolerance, waitNote);
                 default -> throw new IllegalArgumentException("scan_loops printed an unknown figure: " + line.name());
             };
-            return new Outside(spec, new Reference("scan_loops", "median of " + line.samples().size() + " rounds of "
-                    + line.setting("calls") + " calls", line.median(), line.samples()));
+            String setting = line.setting(line.name().equals("select") ? "fds" : line.name().equals("epoll_wait_lt") ? "r" : "n");
+            return new Outside(spec, new Reference("scan_loops --only " + line.name() + ":" + setting, "mean of " + line.samples().size() + " rounds of "
+                    + line.setting("calls") + " calls", line.mean(), line.samples()));
         }).toList();
     }
 

@@ -5,12 +5,19 @@ import io.contextlab.lab.SuiteRegistry;
 import io.contextlab.lab.references.CrossCheck.Measured;
 import io.contextlab.lab.references.CrossCheck.Outside;
 import io.contextlab.lab.references.CrossCheck.Pair;
+import io.contextlab.lab.references.CrossCheck.Score;
 import io.contextlab.lab.references.CrossCheck.Spec;
-import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
+import io.contextlab.platform.Json;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,38 +27,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
- * Paired, interleaved cross-checks (issue 16): after a suite's main JMH run, k pairs, each one
- * round of the suite's outside reference ({@link OutsideReference#measure}) and one short JMH run
- * of only the benchmarks and params its Specs name, the two in an order drawn per pair from a
- * seed (recorded). Both sides of a pair run within seconds of each other, so a machine that moves
- * between minutes moves both; each check's ratio is then judged over the pairs
- * ({@link CrossCheck#of}).
+ * Paired, interleaved cross-checks (issue 16): after a suite's main JMH run, a JMH run of each
+ * benchmark the reference's checks name, at their params, one fork each, k measurement iterations,
+ * and beside each iteration (before or after it, in an order drawn per iteration from a recorded
+ * seed) one round of the probes whose checks name that fork's benchmark ({@link PairedProbes},
+ * inside the fork). A pair is one iteration and one probe round, under a second apart, in the
+ * same fork; each check's ratio is judged over its pairs ({@link CrossCheck#of}).
  *
- * <p>The JMH side needs the Specs, which the reference gives: when the first pair puts JMH
- * first, one round of the reference runs before the pairs (not counted) to learn them.
+ * <p>Before it, in the host, one round of every probe (not counted) learns the checks, which
+ * probe yields which, and the params to run; the reference's {@link OutsideReference#once} runs
+ * after it.
  */
 public final class Pairs {
-    public static final int DEFAULT_PAIRS = 5;
-    /** JMH's settings for one pair's run: one fork, short iterations (JMH command-line syntax). */
-    public static final String JMH_ARGS = "-f 1 -wi 1 -w 100ms -i 1 -r 100ms";
+    public static final int DEFAULT_PAIRS = 20;
+    /**
+     * JMH's settings of the pairs' run, before -i k: one fork, a short warm-up, short iterations
+     * (a probe runs between two of them).
+     */
+    public static final String JMH_ARGS = "-f 1 -wi 1 -w 200ms -r 50ms";
     public static final String JMH_FIRST = "jmh-first", REFERENCE_FIRST = "reference-first";
 
     private Pairs() {}
 
-    /** One side of a pair: a round of it; an exception is that side's failure in this pair only. */
-    @FunctionalInterface
-    public interface Side<T> {
-        T round(int pair) throws Exception;
-    }
-
-    /** One pair as run: its order, the reference's figures, the JMH results. */
-    record Round(String order, List<Outside> outside, List<Measured> measured) {}
-
-    /** The order of each of k pairs, drawn from {@code seed}: the same seed, the same orders. */
+    /** The order of each of k pairs, drawn from {@code seed}: the same seed, the same orders (a prefix of a longer draw). */
     public static List<String> orders(long seed, int k) {
         Random random = new Random(seed);
         List<String> orders = new ArrayList<>();
@@ -59,93 +61,43 @@ public final class Pairs {
         return orders;
     }
 
-    /**
-     * k pairs of {@code reference} and the JMH side {@code jmhFor} builds from the Specs, each in
-     * its order; {@code failed} hears each side's failure (the pair keeps the other side).
-     */
-    static List<Round> interleave(int k, long seed, Side<List<Outside>> reference,
-                                  Function<List<Spec>, Side<List<Measured>>> jmhFor,
-                                  java.util.function.Consumer<String> failed) {
-        List<String> orders = orders(seed, k);
-        List<Spec> specs = null;
-        Side<List<Measured>> jmh = null;
-        if (k > 0 && orders.getFirst().equals(JMH_FIRST)) {
-            specs = specs(attempt(reference, 0, "reference (learning its checks)", failed));
-            jmh = jmhFor.apply(specs);
+    /** The first round: each probe's figures, by probe name, in the reference's order. */
+    static Map<String, List<Outside>> learn(OutsideReference reference, ReferenceContext context) {
+        Map<String, List<Outside>> learned = new LinkedHashMap<>();
+        for (OutsideReference.Probe probe : reference.probes()) {
+            context.log().printf("### probe %s (learning its checks)%n", probe.name());
+            learned.put(probe.name(), OutsideReference.run(probe, context));
         }
-        List<Round> rounds = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            int pair = i + 1;
-            List<Outside> outside;
-            List<Measured> measured;
-            if (orders.get(i).equals(JMH_FIRST)) {
-                measured = jmh == null ? List.of() : attempt(jmh, pair, "JMH", failed);
-                outside = attempt(reference, pair, "reference", failed);
-            } else {
-                outside = attempt(reference, pair, "reference", failed);
-                if (jmh == null && !outside.isEmpty()) {
-                    specs = specs(outside);
-                    jmh = jmhFor.apply(specs);
-                }
-                measured = jmh == null ? List.of() : attempt(jmh, pair, "JMH", failed);
-            }
-            rounds.add(new Round(orders.get(i), outside, measured));
-        }
-        return rounds;
+        reference.once(context);
+        return learned;
     }
 
-    private static <T> List<T> attempt(Side<List<T>> side, int pair, String what, java.util.function.Consumer<String> failed) {
-        try {
-            List<T> got = side.round(pair);
-            return got == null ? List.of() : got;
-        } catch (Exception e) {
-            failed.accept("pair " + pair + ": the " + what + " side failed: " + e);
-            return List.of();
-        }
+    /** The params a Spec's pairs run at: those of the main run's result it finds (all of them, so JMH runs no other value), else its own. */
+    static Map<String, String> params(Spec spec, Collection<Measured> main) {
+        return CrossCheck.find(spec, List.copyOf(main)).map(Measured::params).orElse(spec.params());
     }
 
-    private static List<Spec> specs(List<Outside> outside) {
-        return outside.stream().map(Outside::spec).distinct().toList();
-    }
-
-    /** Each check the rounds saw (in the order first seen), judged over its pairs. */
-    static List<CrossCheck> judge(String suite, long seed, List<Round> rounds) {
-        Map<Spec, CrossCheck.Reference> first = new LinkedHashMap<>();
-        for (Round r : rounds) {
-            for (Outside o : r.outside()) first.putIfAbsent(o.spec(), o.reference());
-        }
-        List<CrossCheck> checks = new ArrayList<>();
-        for (Map.Entry<Spec, CrossCheck.Reference> e : first.entrySet()) {
-            Spec spec = e.getKey();
-            Map<String, String> params = null;
-            List<Pair> pairs = new ArrayList<>();
-            for (Round r : rounds) {
-                Double ref = r.outside().stream().filter(o -> o.spec().equals(spec)).findFirst()
-                        .map(o -> o.reference().value()).orElse(null);
-                Optional<Measured> found = CrossCheck.find(spec, r.measured());
-                Double jmh = CrossCheck.figure(spec, found);
-                if (params == null && found.isPresent()) params = found.get().params();
-                pairs.add(new Pair(r.order(), jmh, ref, CrossCheck.ratio(jmh, ref)));
-            }
-            checks.add(CrossCheck.of(suite, spec, e.getValue(), params == null ? spec.params() : params, seed, pairs));
-        }
-        return checks;
+    /** Each probe's targets: the benchmark and the params of each check it yielded that names a benchmark. */
+    static Map<String, List<PairedProbes.Target>> targets(Map<String, List<Outside>> learned, Collection<Measured> main) {
+        Map<String, List<PairedProbes.Target>> targets = new LinkedHashMap<>();
+        learned.forEach((probe, outside) -> targets.put(probe, outside.stream().map(Outside::spec)
+                .filter(s -> s.benchmark() != null).map(s -> new PairedProbes.Target(s.benchmark(), params(s, main))).distinct().toList()));
+        return targets;
     }
 
     /**
-     * The JMH arguments of a pair's run: {@link #JMH_ARGS}, one include per benchmark the Specs
-     * name (the whole name, anchored), and -p for each param of the compared results: the main
-     * run's result a Spec finds (all its params, so JMH runs no other value), else the Spec's own.
+     * The JMH arguments of the pairs' run: {@link #JMH_ARGS}, -i k, one include per benchmark the
+     * Specs name (the whole name, anchored), and -p for each param of the compared results.
      */
-    public static List<String> jmhArguments(List<Spec> specs, Collection<Measured> main) {
+    public static List<String> jmhArguments(List<Spec> specs, Collection<Measured> main, int k) {
         List<String> args = new ArrayList<>(List.of(SuiteRegistry.words(JMH_ARGS)));
+        args.addAll(List.of("-i", Integer.toString(k)));
         Set<String> benchmarks = new LinkedHashSet<>();
         Map<String, Set<String>> params = new LinkedHashMap<>();
         for (Spec spec : specs) {
             if (spec.benchmark() == null) continue;
             benchmarks.add(spec.benchmark());
-            Map<String, String> p = CrossCheck.find(spec, List.copyOf(main)).map(Measured::params).orElse(spec.params());
-            p.forEach((name, value) -> params.computeIfAbsent(name, x -> new TreeSet<>()).add(value));
+            params(spec, main).forEach((name, value) -> params.computeIfAbsent(name, x -> new TreeSet<>()).add(value));
         }
         for (String b : benchmarks) args.add(SuiteRegistry.exactly(b));
         params.forEach((name, values) -> {
@@ -155,46 +107,122 @@ public final class Pairs {
         return args;
     }
 
-    /** The Runner options of a pair's run (fork flags and FiguresProfiler added); empty when the Specs name no benchmark. */
-    public static Optional<ChainedOptionsBuilder> jmhOptions(List<Spec> specs, Collection<Measured> main)
+    /** The Runner options of the pairs' run (fork flags, FiguresProfiler and PairedProbes with {@code plan}); empty when the Specs name no benchmark. */
+    public static Optional<ChainedOptionsBuilder> jmhOptions(List<Spec> specs, Collection<Measured> main, int k, Path plan)
             throws CommandLineOptionException {
         if (specs.stream().allMatch(s -> s.benchmark() == null)) return Optional.empty();
-        List<String> args = jmhArguments(specs, main);
-        return Optional.of(BenchMain.forks(new CommandLineOptions(args.toArray(String[]::new)), List.of()));
-    }
-
-    /** How the CLI runs one pair's JMH side: the options given, its results (null or empty: nothing measured). */
-    @FunctionalInterface
-    public interface Jmh {
-        Collection<RunResult> run(ChainedOptionsBuilder options, int pair) throws Exception;
+        List<String> args = jmhArguments(specs, main, k);
+        return Optional.of(BenchMain.forks(new CommandLineOptions(args.toArray(String[]::new)), List.of())
+                .addProfiler(PairedProbes.class, "plan=" + plan.toAbsolutePath()));
     }
 
     /**
-     * The suite's paired checks: k pairs of {@code reference} and {@code jmh} (the context's
-     * results are the suite's main run, whose params the pairs keep), in the order drawn from
-     * {@code seed}; each failure of a side in one line on the console and in references.log.
+     * How the CLI runs one of the pairs' JMH runs: the options given, {@code name} the benchmark's
+     * short name (Class.method, for its result file), its results (null or empty: nothing measured).
      */
-    public static List<CrossCheck> run(String suite, OutsideReference reference, ReferenceContext context, int k, long seed,
-                                       Jmh jmh) {
-        List<Measured> main = context.results().stream().map(CrossCheck::measured).toList();
-        List<Round> rounds = interleave(k, seed, pair -> {
-            context.log().printf("### pair %d: reference %s%n", pair, reference.getClass().getSimpleName());
-            return reference.measure(context);
-        }, specs -> {
-            Optional<ChainedOptionsBuilder> options;
-            try {
-                options = jmhOptions(specs, main);
-            } catch (CommandLineOptionException e) {
-                context.say(suite, "cannot build the pairs' JMH options (" + e.getMessage() + "): no JMH side");
-                return null;
+    @FunctionalInterface
+    public interface Jmh {
+        Collection<RunResult> run(ChainedOptionsBuilder options, String name) throws Exception;
+    }
+
+    /** One measurement iteration as the join reads it: its metrics (primary and secondary, by label). */
+    record Iteration(Map<String, Score> metrics) {}
+
+    /** A JMH result's iterations, fork by fork. */
+    record Forks(Map<String, String> params, String benchmark, List<List<Iteration>> forks) {}
+
+    static Forks forks(RunResult r) {
+        Map<String, String> params = new TreeMap<>();
+        for (String key : r.getParams().getParamsKeys()) params.put(key, r.getParams().getParam(key));
+        List<List<Iteration>> forks = new ArrayList<>();
+        for (BenchmarkResult fork : r.getBenchmarkResults()) {
+            List<Iteration> iterations = new ArrayList<>();
+            for (IterationResult ir : fork.getIterationResults()) {
+                Map<String, Score> metrics = new LinkedHashMap<>();
+                Result<?> primary = ir.getPrimaryResult();
+                metrics.put(CrossCheck.PRIMARY, new Score(primary.getScore(), primary.getScoreUnit()));
+                for (Map.Entry<String, Result> e : ir.getSecondaryResults().entrySet()) {
+                    metrics.put(e.getKey().replaceFirst("^\u00b7", "").strip(), new Score(e.getValue().getScore(), e.getValue().getScoreUnit()));
+                }
+                iterations.add(new Iteration(metrics));
             }
-            if (options.isEmpty()) return null;
-            context.log().println("### the pairs' JMH: " + String.join(" ", jmhArguments(specs, main)));
-            return pair -> {
-                Collection<RunResult> results = jmh.run(options.get(), pair);
-                return results == null ? List.of() : results.stream().map(CrossCheck::measured).toList();
-            };
-        }, line -> context.say(suite, line));
-        return judge(suite, seed, rounds);
+            forks.add(iterations);
+        }
+        return new Forks(params, r.getParams().getBenchmark(), forks);
+    }
+
+    /**
+     * Each learned check, judged over the pairs its JMH result's iterations carry (the i-th
+     * measurement iteration of a fork in the i-th order drawn from {@code seed}); a check whose
+     * result is missing is not-measured, with its learned figure as the reference.
+     */
+    static List<CrossCheck> judge(String suite, long seed, Map<String, List<Outside>> learned, List<Forks> results) {
+        Map<Spec, CrossCheck.Reference> first = new LinkedHashMap<>();
+        learned.values().forEach(outside -> outside.forEach(o -> first.putIfAbsent(o.spec(), o.reference())));
+        List<Measured> found = results.stream().map(f -> new Measured(f.benchmark(), f.params(), Map.of())).toList();
+        List<CrossCheck> checks = new ArrayList<>();
+        for (Map.Entry<Spec, CrossCheck.Reference> e : first.entrySet()) {
+            Spec spec = e.getKey();
+            Optional<Measured> match = CrossCheck.find(spec, found);
+            Optional<Forks> result = match.flatMap(m -> results.stream()
+                    .filter(f -> f.benchmark().equals(m.benchmark()) && f.params().equals(m.params())).findFirst());
+            List<Pair> pairs = new ArrayList<>();
+            result.ifPresent(f -> {
+                for (List<Iteration> fork : f.forks()) {
+                    List<String> orders = orders(seed, fork.size());
+                    for (int i = 0; i < fork.size(); i++) {
+                        Map<String, Score> metrics = fork.get(i).metrics();
+                        Double jmh = CrossCheck.figure(spec, Optional.of(new Measured(f.benchmark(), f.params(), metrics)));
+                        Score ref = metrics.get(PairedProbes.LABEL + spec.check());
+                        Double reference = ref == null || !Double.isFinite(ref.value()) ? null : ref.value();
+                        pairs.add(new Pair(orders.get(i), jmh, reference, CrossCheck.ratio(jmh, reference)));
+                    }
+                }
+            });
+            Map<String, String> params = result.map(Forks::params).orElse(spec.params());
+            checks.add(CrossCheck.of(suite, spec, e.getValue(), params, seed, pairs));
+        }
+        return checks;
+    }
+
+    /**
+     * The suite's paired checks: the learning round in the host, then the pairs' JMH run
+     * ({@code jmh}) with k measurement iterations per fork, each beside a probe round in the
+     * order drawn from {@code seed}; each failure in one line on the console and in references.log.
+     */
+    public static List<CrossCheck> run(String suite, String referenceName, ReferenceContext context, int k, long seed, Jmh jmh)
+            throws Exception {
+        OutsideReference reference = PairedProbes.reference(referenceName);
+        List<Measured> main = context.results().stream().map(CrossCheck::measured).toList();
+        Map<String, List<Outside>> learned = learn(reference, context);
+        List<Spec> specs = learned.values().stream().flatMap(List::stream).map(Outside::spec).distinct().toList();
+        List<Forks> results = new ArrayList<>();
+        Path plan = Files.createTempFile("contextlab-pairs-" + suite + "-", ".json");
+        try {
+            Json.write(plan, new PairedProbes.Plan(referenceName, context.labRoot().toAbsolutePath().toString(),
+                    context.runDir().toAbsolutePath().toString(),
+                    context.runDir().resolve("references.log").toAbsolutePath().toString(), seed, targets(learned, main)));
+            // one JMH run per benchmark, at its own checks' params: in one run, JMH would run every
+            // benchmark at the cross product of all their params, forks no probe is paired with
+            Map<String, List<Spec>> byBenchmark = new LinkedHashMap<>();
+            specs.stream().filter(s -> s.benchmark() != null).forEach(s -> byBenchmark.computeIfAbsent(s.benchmark(), b -> new ArrayList<>()).add(s));
+            for (Map.Entry<String, List<Spec>> e : byBenchmark.entrySet()) {
+                if (k <= 0) break;
+                String name = e.getKey().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
+                try {
+                    Optional<ChainedOptionsBuilder> options = jmhOptions(e.getValue(), main, k, plan);
+                    if (options.isEmpty()) continue;
+                    context.log().println("### the pairs' JMH: " + String.join(" ", jmhArguments(e.getValue(), main, k)));
+                    Collection<RunResult> got = jmh.run(options.get(), name);
+                    if (got == null || got.isEmpty()) context.say(suite, "the pairs' JMH run of " + name + " measured nothing: its checks not-measured");
+                    else got.stream().map(Pairs::forks).forEach(results::add);
+                } catch (CommandLineOptionException ex) {
+                    context.say(suite, "cannot build the pairs' JMH options for " + name + " (" + ex.getMessage() + "): its checks not-measured");
+                }
+            }
+        } finally {
+            Files.deleteIfExists(plan);
+        }
+        return judge(suite, seed, learned, results);
     }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
  * The text the cross-check programs print (jmh/src/main/c/crosscheck/*.c): one line per figure,
  * its name, its settings as key=value, its unit followed by a colon, then every round's value:
  * <pre>  getppid threads=2 calls=1000000 ns/op: 83.1 82.9 84.0 …</pre>
- * The programs print raw rounds and no statistics; the median is taken here, once.
+ * The programs print raw rounds and no statistics; they are taken here, once. A probe's figure is
+ * the mean of its rounds (equal rounds: total time over total operations), the statistic of the
+ * JMH iteration it is paired with (avgt: an iteration's time over its operations), so that a
+ * burst of interference weighs alike on both sides of a pair.
  */
 record ProgramOutput(String name, Map<String, String> settings, String unit, List<Double> samples) {
 
@@ -40,8 +43,8 @@ record ProgramOutput(String name, Map<String, String> settings, String unit, Lis
         return v;
     }
 
-    double median() {
-        return median(samples);
+    double mean() {
+        return samples.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     /** The middle value (the mean of the middle two for an even count); NaN for none. */

@@ -16,9 +16,20 @@ import java.util.stream.Collectors;
 
 /**
  * What a reference needs: where the lab and its built programs are, the run directory, the
- * suite's JMH results (to join with), and references.log for raw outputs.
+ * suite's JMH results (to join with), references.log for raw outputs, and the CPU to run
+ * programs on (null: wherever the scheduler puts them): a pair's probe runs on the CPU its
+ * benchmark's thread ran on (PairedProbes), so both sides of a pair see the same vCPU.
  */
-public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> results, PrintStream log) {
+public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> results, PrintStream log, Integer cpu) {
+
+    public ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> results, PrintStream log) {
+        this(labRoot, runDir, results, log, null);
+    }
+
+    /** The same context, programs run on {@code cpu} (taskset -c; null or no taskset: unpinned). */
+    ReferenceContext onCpu(Integer cpu) {
+        return new ReferenceContext(labRoot, runDir, results, log, cpu);
+    }
 
     /** A cross-check program built from jmh/src/main/c/crosscheck/NAME.c. */
     public Path program(String name) {
@@ -38,6 +49,12 @@ public record ReferenceContext(Path labRoot, Path runDir, Collection<RunResult> 
      * when it exits 0 in time, else empty after one line saying what went wrong.
      */
     Optional<Commands.Output> run(String suite, Duration timeout, List<String> command) {
+        Optional<Path> taskset = cpu == null ? Optional.empty() : Commands.onPath("taskset");
+        if (taskset.isPresent()) {
+            List<String> pinned = new java.util.ArrayList<>(List.of(taskset.get().toString(), "-c", Integer.toString(cpu)));
+            pinned.addAll(command);
+            command = pinned;
+        }
         String shown = shown(command);
         log.printf("### %s (%s)%n", shown, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         Optional<Commands.Output> out = Commands.run(timeout, command);

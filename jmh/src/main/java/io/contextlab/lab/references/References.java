@@ -1,7 +1,5 @@
 package io.contextlab.lab.references;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -15,26 +13,6 @@ public final class References {
             "UringReference", UringReference::new);
 
     private References() {}
-
-    /**
-     * Several references as one (a suite names one class in suites.json): each part's round in
-     * turn, their figures together; a part that throws loses only its own figures, after one line.
-     * E.g. {@code "SwitchesReference", () -> References.all("switches", new SwitchesReference(), new SetjmpReference())}.
-     */
-    public static OutsideReference all(String suite, OutsideReference... parts) {
-        return context -> {
-            List<CrossCheck.Outside> out = new ArrayList<>();
-            for (OutsideReference part : parts) {
-                try {
-                    out.addAll(part.measure(context));
-                } catch (Exception e) {
-                    e.printStackTrace(context.log());
-                    context.say(suite, part.getClass().getSimpleName() + " failed (" + e + "): no rows from it this round");
-                }
-            }
-            return out;
-        };
-    }
 
     /** The reference of that name; IllegalArgumentException naming the known ones when there is none. */
     public static OutsideReference named(String simpleName) {

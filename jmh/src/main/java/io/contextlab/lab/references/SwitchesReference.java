@@ -18,7 +18,11 @@ import java.util.OptionalLong;
  * The switch suite's outside references.
  *
  * <p>{@code perf bench sched pipe} (perf's own pipe ping-pong, processes by default, threads with
- * -T) under the same pinning as NativePingPong's pipe variants, median of 3 runs, held to 10 %.
+ * -T) under the same pinning as NativePingPong's pipe variants, held to 10 %. perf times its
+ * whole run, the start and exit of its worker included (for processes a fork, an exit and a
+ * wait: several milliseconds here, which made a 2,000 round-trip run across CPUs read an eighth
+ * dearer than the JMH figure); each figure is therefore the slope between two runs, at n and 3n
+ * round trips.
  * Same CPU: {@code taskset -c 0} (both tasks on CPU 0, like cpus=same). Two CPUs: perf's first
  * task on CPU 0 and the task it creates on CPU 1, like cpus=two; taskset cannot express that (it
  * gives every task the same set), so pin_children (jmh/src/main/c/crosscheck/pin_children.c)
@@ -36,13 +40,17 @@ import java.util.OptionalLong;
  * sigsetjmp/siglongjmp saving the mask, the assembly switch resuming by ret and by pop + jmp,
  * and the switch-case generator; ns per one-way switch (a generator resume counts two, as in
  * the benchmark), held to 10 %.
+ *
+ * <p>Each check is its own probe (one pipe setting, one mechanism), run beside its benchmark.
  */
 public final class SwitchesReference implements OutsideReference {
     static final String SUITE = "switches";
-    static final int ROUNDS = 3;
-    static final String ROUND_TRIPS = "100000";
+    /** perf bench runs per round of a pipe probe (one: the pairs give the repetitions). */
+    static final int ROUNDS = 1;
+    /** Round trips per round of swapcontext_loop (11 rounds; two rt_sigprocmask calls a switch make it slow). */
+    static final String ROUND_TRIPS = "10000";
     static final String EVENT = "syscalls:sys_enter_rt_sigprocmask";
-    static final String LOOP_ROUND_TRIPS = "100000";
+    static final String LOOP_ROUND_TRIPS = "20000";
     private static final String NATIVE = "io.contextlab.switches.NativeCoroutines.";
     /** switch_loops's name of each mechanism: its NativeCoroutines benchmark and its label. */
     private static final Map<String, String[]> RUNGS = Map.of(
@@ -51,77 +59,123 @@ public final class SwitchesReference implements OutsideReference {
             "asm_ret", new String[] {"asmSwitch", "assembly switch resuming by ret, stand-alone C loop"},
             "asm_jmp", new String[] {"asmSwitchViaIndirectJmp", "assembly switch resuming by pop + jmp, stand-alone C loop"},
             "generator", new String[] {"switchCaseGenerator", "switch-case generator, stand-alone C loop"});
+    private static final List<String> RUNG_ORDER = List.of("setjmp", "sigsetjmp_mask", "asm_ret", "asm_jmp", "generator");
     private static final String PING_PONG = "io.contextlab.switches.NativePingPong.pingPong";
     private static final String UCONTEXT = "io.contextlab.switches.NativeCoroutines.ucontextSwapcontext";
     private static final Duration PERF_TIMEOUT = Duration.ofSeconds(60);
 
     @Override
-    public List<Outside> measure(ReferenceContext context) {
-        List<Outside> outside = new ArrayList<>();
-        Optional<Path> perf = Commands.onPath("perf");
-        if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
-        perf.ifPresent(p -> outside.addAll(pipes(context, p.toString())));
-        context.builtProgram(SUITE, "swapcontext_loop").ifPresent(loop -> {
-            context.run(SUITE, Duration.ofMinutes(2), List.of(loop.toString(), ROUND_TRIPS))
-                    .ifPresent(out -> outside.addAll(context.read(SUITE, "swapcontext_loop", out.stdout(),
-                            text -> List.of(parseSwapcontext(text)))));
-            perf.flatMap(p -> sigprocmaskPerSwitch(context, p.toString(), loop.toString())).ifPresent(outside::add);
-        });
-        context.builtProgram(SUITE, "switch_loops").ifPresent(loops ->
-                context.run(SUITE, Duration.ofMinutes(1), List.of(loops.toString(), LOOP_ROUND_TRIPS))
-                        .ifPresent(out -> outside.addAll(context.read(SUITE, "switch_loops", out.stdout(), SwitchesReference::parseSwitchLoops))));
-        return outside;
+    public List<Probe> probes() {
+        List<Probe> probes = new ArrayList<>();
+        // Same-CPU round trips take microseconds, cross-CPU ones tens of microseconds: loop counts
+        // keep each probe (two perf runs, n and 3n round trips) near 0.2 s.
+        probes.add(new Probe("perf bench sched pipe, same CPU", context -> samePipe(context, "perf bench sched pipe, processes, same CPU",
+                "PIPE_PROCESSES", List.of("bench", "sched", "pipe"), 10000)));
+        probes.add(new Probe("perf bench sched pipe -T, same CPU", context -> samePipe(context, "perf bench sched pipe -T, threads, same CPU",
+                "PIPE_THREADS", List.of("bench", "sched", "pipe", "-T"), 10000)));
+        probes.add(new Probe("perf bench sched pipe, CPUs 0 and 1", context -> twoPipe(context, "perf bench sched pipe, processes, CPUs 0 and 1",
+                "PIPE_PROCESSES", "1", List.of("bench", "sched", "pipe"), 1000)));
+        probes.add(new Probe("perf bench sched pipe -T, CPUs 0 and 1", context -> twoPipe(context, "perf bench sched pipe -T, threads, CPUs 0 and 1",
+                "PIPE_THREADS", "0,1", List.of("bench", "sched", "pipe", "-T"), 1000)));
+        probes.add(new Probe("swapcontext_loop", true, context -> context.builtProgram(SUITE, "swapcontext_loop")
+                .flatMap(loop -> context.run(SUITE, Duration.ofMinutes(1), List.of(loop.toString(), ROUND_TRIPS)))
+                .map(out -> context.read(SUITE, "swapcontext_loop", out.stdout(), text -> List.of(parseSwapcontext(text))))
+                .orElse(List.of())));
+        probes.add(new Probe("perf stat rt_sigprocmask swapcontext_loop", context -> {
+            Optional<Path> perf = perf(context);
+            Optional<Path> loop = context.builtProgram(SUITE, "swapcontext_loop");
+            if (perf.isEmpty() || loop.isEmpty()) return List.of();
+            return sigprocmaskPerSwitch(context, perf.get().toString(), loop.get().toString()).map(List::of).orElse(List.of());
+        }));
+        for (String mechanism : RUNG_ORDER) {
+            probes.add(new Probe("switch_loops " + mechanism, true, context -> context.builtProgram(SUITE, "switch_loops")
+                    .flatMap(loops -> context.run(SUITE, Duration.ofMinutes(1), List.of(loops.toString(), LOOP_ROUND_TRIPS, mechanism)))
+                    .map(out -> context.read(SUITE, "switch_loops", out.stdout(), SwitchesReference::parseSwitchLoops))
+                    .orElse(List.of())));
+        }
+        return probes;
     }
 
-    /** The four perf bench sched pipe checks: processes and threads, on one CPU and on two. */
-    private static List<Outside> pipes(ReferenceContext context, String perf) {
-        List<Outside> out = new ArrayList<>();
-        // Same-CPU round trips take microseconds, cross-CPU ones tens of microseconds: loop counts
-        // keep each perf run near 0.1 s.
+    private static Optional<Path> perf(ReferenceContext context) {
+        Optional<Path> perf = Commands.onPath("perf");
+        if (perf.isEmpty()) context.say(SUITE, "perf not found (Debian package linux-perf): no perf bench or perf stat rows");
+        return perf;
+    }
+
+    /** A perf bench sched pipe check with both tasks on CPU 0 (taskset -c 0, like cpus=same). */
+    private static List<Outside> samePipe(ReferenceContext context, String check, String kind, List<String> perfArgs, int loops) {
+        Optional<Path> perf = perf(context);
+        if (perf.isEmpty()) return List.of();
         Optional<Path> taskset = Commands.onPath("taskset");
         if (taskset.isEmpty()) {
             context.say(SUITE, "taskset not found (Debian package util-linux): no same-CPU perf bench rows");
-        } else {
-            String t = taskset.get().toString();
-            pipe(context, "perf bench sched pipe, processes, same CPU", "PIPE_PROCESSES", "same",
-                    List.of(t, "-c", "0", perf, "bench", "sched", "pipe", "-l", "20000")).ifPresent(out::add);
-            pipe(context, "perf bench sched pipe -T, threads, same CPU", "PIPE_THREADS", "same",
-                    List.of(t, "-c", "0", perf, "bench", "sched", "pipe", "-T", "-l", "20000")).ifPresent(out::add);
+            return List.of();
         }
-        context.builtProgram(SUITE, "pin_children").ifPresent(pin -> {
-            String p = pin.toString();
-            pipe(context, "perf bench sched pipe, processes, CPUs 0 and 1", "PIPE_PROCESSES", "two",
-                    List.of(p, "0", "1", "--", perf, "bench", "sched", "pipe", "-l", "2000")).ifPresent(out::add);
-            pipe(context, "perf bench sched pipe -T, threads, CPUs 0 and 1", "PIPE_THREADS", "two",
-                    List.of(p, "0", "0,1", "--", perf, "bench", "sched", "pipe", "-T", "-l", "2000")).ifPresent(out::add);
-        });
-        return out;
+        List<String> command = new ArrayList<>(List.of(taskset.get().toString(), "-c", "0", perf.get().toString()));
+        command.addAll(perfArgs);
+        return pipe(context, check, kind, "same", command, loops).map(List::of).orElse(List.of());
     }
 
-    /** ROUNDS runs of a perf bench sched pipe command; empty (after one line) when one gives no usecs/op. */
-    private static Optional<Outside> pipe(ReferenceContext context, String check, String kind, String cpus, List<String> command) {
+    /**
+     * A perf bench sched pipe check with perf's first task on CPU 0 and the task it creates on
+     * {@code childCpus}, like cpus=two: taskset cannot express that (it gives every task the same
+     * set), so pin_children pins each new task before it runs.
+     */
+    private static List<Outside> twoPipe(ReferenceContext context, String check, String kind, String childCpus, List<String> perfArgs,
+                                         int loops) {
+        Optional<Path> perf = perf(context);
+        Optional<Path> pin = context.builtProgram(SUITE, "pin_children");
+        if (perf.isEmpty() || pin.isEmpty()) return List.of();
+        List<String> command = new ArrayList<>(List.of(pin.get().toString(), "0", childCpus, "--", perf.get().toString()));
+        command.addAll(perfArgs);
+        return pipe(context, check, kind, "two", command, loops).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * ROUNDS figures of a perf bench sched pipe command, each from two runs, at {@code loops} and
+     * at three times as many round trips: perf's total time includes creating and reaping its
+     * worker (for processes, a fork and an exit: several milliseconds here, an eighth of a 2,000
+     * round-trip run across CPUs), and the difference of the two runs' totals over the difference
+     * of their round trips leaves it out. Empty (after one line) when a run gives no usecs/op.
+     */
+    private static Optional<Outside> pipe(ReferenceContext context, String check, String kind, String cpus, List<String> command,
+                                          int loops) {
         List<Double> nsPerPass = new ArrayList<>();
         for (int r = 0; r < ROUNDS; r++) {
-            Optional<Commands.Output> out = context.run(SUITE, PERF_TIMEOUT, command);
-            if (out.isEmpty()) return Optional.empty();
-            OptionalDouble usecs = context.read(SUITE, "perf bench sched pipe", out.get().stdout(), text -> {
-                OptionalDouble u = usecsPerOp(text);
-                return u.isPresent() ? List.of(u.getAsDouble()) : List.<Double>of();
-            }).stream().mapToDouble(Double::doubleValue).findFirst();
-            if (usecs.isEmpty()) {
-                context.say(SUITE, "no usecs/op from " + ReferenceContext.shown(command) + ": no row");
-                return Optional.empty();
+            double[] totalUsecs = new double[2];
+            int[] counts = {loops, 3 * loops};
+            for (int i = 0; i < 2; i++) {
+                List<String> run = new ArrayList<>(command);
+                run.addAll(List.of("-l", Integer.toString(counts[i])));
+                Optional<Commands.Output> out = context.run(SUITE, PERF_TIMEOUT, run);
+                if (out.isEmpty()) return Optional.empty();
+                OptionalDouble usecs = context.read(SUITE, "perf bench sched pipe", out.get().stdout(), text -> {
+                    OptionalDouble u = usecsPerOp(text);
+                    return u.isPresent() ? List.of(u.getAsDouble()) : List.<Double>of();
+                }).stream().mapToDouble(Double::doubleValue).findFirst();
+                if (usecs.isEmpty()) {
+                    context.say(SUITE, "no usecs/op from " + ReferenceContext.shown(run) + ": no row");
+                    return Optional.empty();
+                }
+                totalUsecs[i] = usecs.getAsDouble() * counts[i];
             }
-            nsPerPass.add(usecs.getAsDouble() * 1000 / 2);
+            nsPerPass.add(perPass(totalUsecs[0], counts[0], totalUsecs[1], counts[1]));
         }
-        return Optional.of(pipeCheck(check, kind, cpus, ReferenceContext.shown(command), nsPerPass));
+        return Optional.of(pipeCheck(check, kind, cpus, ReferenceContext.shown(command) + " -l " + loops + " (and " + 3 * loops + ")",
+                nsPerPass));
+    }
+
+    /** ns per one-way pass from two runs' total times (us) and round trips: the slope, halved (a round trip is two passes). */
+    static double perPass(double totalUsecsA, int roundTripsA, double totalUsecsB, int roundTripsB) {
+        return (totalUsecsB - totalUsecsA) / (roundTripsB - roundTripsA) * 1000 / 2;
     }
 
     static Outside pipeCheck(String check, String kind, String cpus, String command, List<Double> nsPerPass) {
         Spec spec = new Spec(check, PING_PONG, Map.of("cpus", cpus, "kind", kind), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
-        return new Outside(spec, new Reference(command, "median of " + nsPerPass.size()
-                + " runs; perf's usecs/op is a round trip, * 1000 / 2 = ns per one-way pass",
-                ProgramOutput.median(nsPerPass), nsPerPass));
+        return new Outside(spec, new Reference(command, "mean of " + nsPerPass.size()
+                + " figure(s), each the slope between two runs' total times (perf's own worker start and exit left out);"
+                + " a round trip is two one-way passes",
+                nsPerPass.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), nsPerPass));
     }
 
     /** The "usecs/op" figure of perf bench sched pipe's output. */
@@ -137,8 +191,8 @@ public final class SwitchesReference implements OutsideReference {
     static Outside parseSwapcontext(String stdout) {
         ProgramOutput line = ProgramOutput.parse(stdout).getFirst();
         Spec spec = new Spec("swapcontext stand-alone C loop", UCONTEXT, Map.of(), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
-        return new Outside(spec, new Reference("swapcontext_loop " + ROUND_TRIPS, "median of " + line.samples().size()
-                + " rounds of " + ROUND_TRIPS + " round trips, ns per one-way switch", line.median(), line.samples()));
+        return new Outside(spec, new Reference("swapcontext_loop " + ROUND_TRIPS, "mean of " + line.samples().size()
+                + " rounds of " + ROUND_TRIPS + " round trips, ns per one-way switch", line.mean(), line.samples()));
     }
 
     /** switch_loops's lines: ns per one-way switch of each mechanism, against its NativeCoroutines rung. */
@@ -147,8 +201,8 @@ public final class SwitchesReference implements OutsideReference {
             String[] rung = RUNGS.get(line.name());
             if (rung == null) throw new IllegalArgumentException("switch_loops printed an unknown mechanism: " + line.name());
             Spec spec = new Spec(rung[1], NATIVE + rung[0], Map.of(), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
-            return new Outside(spec, new Reference("switch_loops " + LOOP_ROUND_TRIPS, "median of " + line.samples().size()
-                    + " rounds of " + line.setting("round_trips") + " round trips, ns per one-way switch", line.median(), line.samples()));
+            return new Outside(spec, new Reference("switch_loops " + LOOP_ROUND_TRIPS + " " + line.name(), "mean of " + line.samples().size()
+                    + " rounds of " + line.setting("round_trips") + " round trips, ns per one-way switch", line.mean(), line.samples()));
         }).toList();
     }
 

@@ -1,6 +1,5 @@
 package io.contextlab.lab.references;
 
-import io.contextlab.lab.references.CrossCheck.Measured;
 import io.contextlab.lab.references.CrossCheck.Score;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,17 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * EpollReference over k pairs with a stand-in perf (a shell script printing perf stat's -x,
- * line; no perf, no herd and no JMH run): the herd's checks in every pair, perf bench epoll once.
+ * line; no perf, no herd and no JMH run): the herd's checks in every pair of its fork, perf
+ * bench epoll once.
  */
 class EpollReferenceTest {
     private static final String HERD = "io.contextlab.epoll.ThunderingHerd.connectAndCount";
@@ -47,16 +47,27 @@ class EpollReferenceTest {
         return p;
     }
 
+    /**
+     * What Pairs and PairedProbes do, without JMH: the learning round, then k rounds in each herd
+     * fork (the probes with a target there), each iteration's JMH figure 1 wake-up per connection.
+     */
     private List<CrossCheck> pairs(Path root, EpollReference reference, int k, long seed) {
         ReferenceContext context = new ReferenceContext(root, root, List.of(), new PrintStream(log, true, StandardCharsets.UTF_8));
-        List<Pairs.Round> rounds = Pairs.interleave(k, seed, pair -> reference.measure(context), specs -> pair ->
-                EpollReference.HERD_STYLES.stream().map(style -> new Measured(HERD, Map.of("style", style, "k", "16", "cpus", "all"),
-                        Map.of("kernelWakeupsPerConnection", new Score(1.0, "wakeups/connection")))).toList(), line -> {});
-        return Pairs.judge("epoll", seed, rounds);
-    }
-
-    private static long seedWhoseFirstPairIs(String order) {
-        return LongStream.iterate(1, s -> s + 1).filter(s -> Pairs.orders(s, 1).getFirst().equals(order)).findFirst().orElseThrow();
+        Map<String, List<CrossCheck.Outside>> learned = Pairs.learn(reference, context);
+        Map<String, List<PairedProbes.Target>> targets = Pairs.targets(learned, List.of());
+        List<Pairs.Forks> results = new ArrayList<>();
+        for (String style : EpollReference.HERD_STYLES) {
+            Map<String, String> params = Map.of("style", style, "k", "16", "cpus", "all");
+            List<Pairs.Iteration> iterations = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Map<String, Score> metrics = new LinkedHashMap<>(PairedProbes.figures(
+                        PairedProbes.round(reference, targets, HERD, params::get, context, null), HERD, params::get));
+                metrics.put("kernelWakeupsPerConnection", new Score(1.0, "wakeups/connection"));
+                iterations.add(new Pairs.Iteration(metrics));
+            }
+            results.add(new Pairs.Forks(params, HERD, List.of(iterations)));
+        }
+        return Pairs.judge("epoll", seed, learned, results);
     }
 
     private static int count(String text, String what) {
@@ -67,21 +78,18 @@ class EpollReferenceTest {
     void theHerdRunsInEveryPairAndPerfBenchOnce(@TempDir Path root) throws Exception {
         Path perf = perf(root);
         int k = 5;
-        for (String first : List.of(Pairs.JMH_FIRST, Pairs.REFERENCE_FIRST)) {
-            log.reset();
-            List<CrossCheck> checks = pairs(root, new EpollReference(() -> Optional.of(perf)), k, seedWhoseFirstPairIs(first));
-            List<CrossCheck> herd = checks.stream().filter(c -> HERD.equals(c.benchmark())).toList();
-            assertEquals(EpollReference.HERD_STYLES.size(), herd.size(), first + ": " + checks);
-            for (CrossCheck c : herd) {
-                assertEquals(k, c.pairs(), first + ": " + c);
-                assertEquals(1.0, c.reference().value(), 1e-9);
-                assertEquals("agrees", c.verdict());
-            }
-            String text = log.toString(StandardCharsets.UTF_8);
-            int rounds = first.equals(Pairs.JMH_FIRST) ? k + 1 : k;  // JMH first: one round before the pairs learns the checks
-            assertEquals(2 * EpollReference.HERD_STYLES.size() * rounds, count(text, "herd_wakeups "), text);
-            assertEquals(EpollReference.PERF_BENCHES.size(), count(text, " bench epoll "), text);
+        List<CrossCheck> checks = pairs(root, new EpollReference(() -> Optional.of(perf)), k, 3);
+        List<CrossCheck> herd = checks.stream().filter(c -> HERD.equals(c.benchmark())).toList();
+        assertEquals(EpollReference.HERD_STYLES.size(), herd.size(), checks.toString());
+        for (CrossCheck c : herd) {
+            assertEquals(k, c.pairs(), c.toString());
+            assertEquals(1.0, c.reference().value(), 1e-9);
+            assertEquals("agrees", c.verdict());
         }
+        String text = log.toString(StandardCharsets.UTF_8);
+        // the learning round, then k rounds in each style's fork of its own style only
+        assertEquals(2 * EpollReference.HERD_STYLES.size() * (k + 1), count(text, "\"herd_waiter\" herd_wakeups "), text);
+        assertEquals(EpollReference.PERF_BENCHES.size(), count(text, " bench epoll "), text);
     }
 
     @Test
@@ -101,13 +109,14 @@ class EpollReferenceTest {
         List<CrossCheck> checks;
         System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
         try {
-            checks = pairs(root, new EpollReference(() -> Optional.of(mute)), 3, seedWhoseFirstPairIs(Pairs.REFERENCE_FIRST));
+            checks = pairs(root, new EpollReference(() -> Optional.of(mute)), 3, 1);
         } finally {
             System.setErr(err);
         }
         assertTrue(checks.stream().noneMatch(c -> HERD.equals(c.benchmark())), checks.toString());
         String text = log.toString(StandardCharsets.UTF_8);
-        assertEquals(3 * EpollReference.HERD_STYLES.size(), count(text, "perf stat could not count"), text);
+        // the learning round only: a probe that counted nothing gives the pairs no target
+        assertEquals(EpollReference.HERD_STYLES.size(), count(text, "perf stat could not count"), text);
         assertEquals(1, count(console.toString(StandardCharsets.UTF_8), "perf stat could not count"));
     }
 }

@@ -42,7 +42,9 @@ class NativeRungParsersTest {
                 rows.stream().map(o -> o.spec().benchmark().replace("io.contextlab.switches.NativeCoroutines.", "")).collect(Collectors.toSet()));
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() == 0.10 && o.spec().unit().equals("ns/op")
                 && o.spec().params().isEmpty() && o.spec().metric().equals(CrossCheck.PRIMARY)));
-        assertEquals(36.662, rows.getFirst().reference().value());
+        List<Double> first = rows.getFirst().reference().samples();
+        assertEquals(first.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), rows.getFirst().reference().value(), 1e-9,
+                "the mean of the rounds");
         assertEquals(3, rows.getFirst().reference().samples().size());
         ReferenceParsersTest.allValid("switches", rows);
     }

@@ -46,11 +46,19 @@ class ReferenceContextTest {
     @Test
     void outputAParserCannotReadGivesOneLineAndNoRow(@TempDir Path root) {
         ReferenceContext c = context(root);
-        assertEquals(List.of(), c.read("syscalls", "syscall_loop", "{\"check\": \"an old JSON line\"}", SyscallsReference::parse));
+        assertEquals(List.of(), c.read("syscalls", "syscall_loop", "{\"check\": \"an old JSON line\"}", text -> SyscallsReference.parse(text, "getppid")));
         assertEquals(List.of(), c.read("uring", "uring_nop", "nop n=1 nops=8 ns/op:\n", UringReference::parse));
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("syscalls reference: could not read the output of syscall_loop"), text);
         assertTrue(text.contains("uring reference: could not read the output of uring_nop"), text);
+    }
+
+    @Test
+    void aContextOnACpuRunsItsProgramsThere(@TempDir Path root) {
+        var out = context(root).onCpu(0).run("x", Duration.ofSeconds(10), List.of("grep", "Cpus_allowed_list", "/proc/self/status"));
+        assertTrue(out.isPresent());
+        assertEquals("Cpus_allowed_list:\t0", out.get().stdout().strip());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("### taskset -c 0 grep"), log.toString(StandardCharsets.UTF_8));
     }
 
     @Test

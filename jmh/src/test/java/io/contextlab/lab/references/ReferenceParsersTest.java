@@ -34,8 +34,9 @@ class ReferenceParsersTest {
         assertEquals(Map.of("threads", "2", "calls", "1000"), line.settings());
         assertEquals("ns/op", line.unit());
         assertEquals(List.of(3.0, 1.0, 2.0), line.samples());
-        assertEquals(2.0, line.median());
+        assertEquals(2.0, line.mean(), "a probe's figure is the mean of its rounds, as a JMH iteration's is of its operations");
         assertEquals(2.5, ProgramOutput.median(List.of(4.0, 1.0, 2.0, 3.0)));
+        assertEquals(2.0, ProgramOutput.parse("x n=1 ns/op: 1.0 1.0 4.0\n").getFirst().mean());
         assertTrue(ProgramOutput.parse("x n=0 ns/switch:\n").getFirst().samples().isEmpty());
         assertThrows(IllegalArgumentException.class, () -> ProgramOutput.parse("{\"check\":\"json\"}"));
         assertThrows(IllegalArgumentException.class, () -> ProgramOutput.parse("getppid threads=2 1.0 2.0"));
@@ -53,13 +54,13 @@ class ReferenceParsersTest {
                 write1 threads=2 calls=1000000 ns/op: 10.0 11.0 12.0
                 clock_gettime threads=2 calls=10000000 ns/op: 1.0 2.0 3.0
                 """;
-        List<Outside> rows = SyscallsReference.parse(out);
+        List<Outside> rows = SyscallsReference.parse(out, "getppid");
         assertEquals(8, rows.size());
         Outside multi = rows.get(4);
         assertEquals("io.contextlab.syscalls.SyscallLoops.getppid", multi.spec().benchmark());
         assertEquals(CrossCheck.TOLERANCE, multi.spec().tolerance());
         assertEquals(21.0, multi.reference().value());
-        assertEquals("syscall_loop " + SyscallsReference.CALLS, multi.reference().command());
+        assertEquals("syscall_loop " + SyscallsReference.CALLS + " getppid", multi.reference().command());
         assertNull(rows.get(0).spec().tolerance());
         assertEquals(SyscallsReference.SINGLE_THREADED, rows.get(0).spec().note(), "an info row says why it is not judged");
         assertNull(multi.spec().note(), "a judged row needs no note");
@@ -69,9 +70,11 @@ class ReferenceParsersTest {
 
     @Test
     void uringNopGivesOneRowPerBatchSize() {
-        List<Outside> rows = UringReference.parse("nop n=1 nops=131072 ns/op: 5.0 6.0 7.0\nnop n=64 nops=131072 ns/op: 1.0 1.0 2.0\n");
+        List<Outside> rows = UringReference.parse("nop n=1 nops=131072 ns/op: 5.0 6.0 7.0\nnop n=64 nops=131072 ns/op: 1.0 1.0 4.0\n");
         assertEquals(List.of(Map.of("n", "1"), Map.of("n", "64")), rows.stream().map(o -> o.spec().params()).toList());
         assertEquals(6.0, rows.get(0).reference().value());
+        assertEquals(2.0, rows.get(1).reference().value());
+        assertEquals("uring_nop " + UringReference.NOPS + " 64", rows.get(1).reference().command());
         assertTrue(rows.stream().allMatch(o -> o.spec().tolerance() != null && UringReference.NOP_SIDES.equals(o.spec().note())));
         allValid("uring", rows);
     }
@@ -109,12 +112,16 @@ class ReferenceParsersTest {
         assertEquals(List.of("io.contextlab.stacks.SpawnCosts.pthreadCreateJoin", "io.contextlab.stacks.SpawnCosts.vforkWait",
                 "io.contextlab.stacks.SpawnCosts.posixSpawnWait"), rows.stream().map(o -> o.spec().benchmark()).toList());
         assertTrue(rows.stream().allMatch(o -> o.spec().params().equals(Map.of("placement", "free"))));
-        assertEquals(0.10, rows.get(0).spec().tolerance());
+        assertNull(rows.get(0).spec().tolerance(), "pthread_create unpinned is the information row 'pthread_create+join from a JVM'");
+        assertEquals(StacksReference.PTHREAD_FROM_A_JVM, rows.get(0).spec().note());
         assertNull(rows.get(1).spec().tolerance(), "vfork unpinned is the information row 'vfork from a JVM'");
         assertTrue(rows.get(1).spec().check().startsWith("vfork from a JVM"));
         assertEquals(StacksReference.VFORK_FROM_A_JVM, rows.get(1).spec().note());
         assertEquals(0.10, rows.get(2).spec().tolerance());
-        assertNull(rows.get(0).spec().note());
+        assertNull(rows.get(2).spec().note());
+        Outside pinned = StacksReference.parseSpawnCosts("pthread_create_join count=1000 placement=oneCpu ns/op: 1.0\n", "spawn_costs 1 pinned")
+                .getFirst();
+        assertEquals(0.10, pinned.spec().tolerance(), "pinned, pthread_create is judged");
         Outside fork = StacksReference.parseSpawnCosts("fork_wait count=100 ns/op: 5.0 4.0 6.0\n", "spawn_costs 7 fork").getFirst();
         assertNull(fork.spec().tolerance());
         assertEquals(StacksReference.FORK_FROM_A_SMALL_PROCESS, fork.spec().note());
@@ -139,7 +146,9 @@ class ReferenceParsersTest {
         assertTrue(SwitchesReference.usecsPerOp("perf: no such benchmark").isEmpty());
         Outside row = SwitchesReference.pipeCheck("pipe", "PIPE_THREADS", "two", "pin_children 0 0,1 -- perf bench sched pipe -T",
                 List.of(25_000.0, 24_000.0, 26_000.0));
-        assertEquals(25_000.0, row.reference().value());
+        assertEquals(25_000.0, row.reference().value(), "the mean of its figures");
+        // 1,000 round trips in 60 ms, 3,000 in 160 ms: 50 us a round trip once the worker's 10 ms start and exit are left out
+        assertEquals(25_000.0, SwitchesReference.perPass(60_000, 1000, 160_000, 3000), 1e-9);
         assertEquals(Map.of("cpus", "two", "kind", "PIPE_THREADS"), row.spec().params());
         allValid("switches", List.of(row));
     }

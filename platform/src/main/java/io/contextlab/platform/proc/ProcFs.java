@@ -30,10 +30,11 @@ public final class ProcFs {
 
     /**
      * The fields of /proc/<pid>/stat this project reads (proc(5) numbering in the comments);
-     * times in clock ticks, vsize in bytes, rss in pages.
+     * times in clock ticks, vsize in bytes, rss in pages, processor the CPU it last ran on (-1 when
+     * the line stops short of it).
      */
     public record Stat(String comm, char state, long ppid, long minflt, long majflt, long utime, long stime,
-                       long cutime, long cstime, int numThreads, long vsize, long rssPages) {
+                       long cutime, long cstime, int numThreads, long vsize, long rssPages, int processor) {
         /** Parses a stat line; comm may hold spaces and parentheses, so fields count from its last ')'. */
         public static Stat parse(String line) {
             int open = line.indexOf('(');
@@ -47,7 +48,8 @@ public final class ProcFs {
                     Long.parseLong(f[11]), Long.parseLong(f[12]),      // (14) utime, (15) stime
                     Long.parseLong(f[13]), Long.parseLong(f[14]),      // (16) cutime, (17) cstime
                     Integer.parseInt(f[17]),                           // (20) num_threads
-                    Long.parseLong(f[20]), Long.parseLong(f[21]));     // (23) vsize, (24) rss
+                    Long.parseLong(f[20]), Long.parseLong(f[21]),      // (23) vsize, (24) rss
+                    f.length > 36 ? Integer.parseInt(f[36]) : -1);     // (39) processor
         }
     }
 
@@ -106,6 +108,25 @@ public final class ProcFs {
         } catch (RuntimeException torn) {
             return Optional.empty();
         }
+    }
+
+    /** /proc/self/task/<tid>/stat of each thread of this process, by tid (threads that end meanwhile are left out). */
+    public static Map<Long, Stat> threads() {
+        Map<Long, Stat> out = new java.util.TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(SELF.resolve("task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String text = read(task.resolve("stat"));
+                if (text.isEmpty()) continue;
+                try {
+                    out.put(Long.parseLong(task.getFileName().toString()), Stat.parse(text));
+                } catch (RuntimeException torn) {
+                    // a thread that ended while it was read
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
     }
 
     /** The numeric lines of /proc/<pid>/status; empty if the process is gone. */

@@ -22,6 +22,17 @@ class ProcFsTest {
     }
 
     @Test
+    void eachThreadOfThisJvmWithTheCpuItLastRanOn() {
+        var threads = ProcFs.threads();
+        assertTrue(threads.containsKey(ProcessHandle.current().pid()), "the main thread's tid is the pid");
+        assertTrue(threads.size() > 1, "a JVM has more than one thread");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        threads.values().forEach(t -> assertTrue(t.processor() >= 0, "a live kernel's stat line has field 39: " + t));
+        assertTrue(threads.values().stream().allMatch(t -> t.processor() < 4096), "a CPU number");
+        assertTrue(cpus > 0);
+    }
+
+    @Test
     void statLineWithParenthesesAndSpacesInTheName() {
         String line = "42 (a (b) c) S 1 42 42 0 -1 4194304 7 0 3 0 11 12 13 14 20 0 5 0 99 4096 8 18446744073709551615";
         ProcFs.Stat s = ProcFs.Stat.parse(line);
@@ -33,6 +44,7 @@ class ProcFsTest {
         assertEquals(11, s.utime());
         assertEquals(12, s.stime());
         assertEquals(13, s.cutime());
+        assertEquals(-1, s.processor());   // a line that stops before field 39
         assertEquals(14, s.cstime());
         assertEquals(5, s.numThreads());
         assertEquals(4096, s.vsize());
