@@ -67,13 +67,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *    leave load on the parent's CPU, fork balancing picks the other CPU far more often (traced
  *    with sched:sched_wakeup_new and sched:sched_process_exit; see StacksReference). So the
  *    unpinned pair is the information row "vfork from a JVM", not a check.
- *  - Pinned (placement=oneCpu): the JVM's own start-up work. In every fork the first measured
- *    iteration after a short warm-up is clearly slower than the next ones (the JIT and the JVM's
+ *  - Pinned (placement=oneCpu): not only the JVM's start-up work. In a fresh fork the first
+ *    measured iteration after a short warm-up is slower than the next ones (the JIT and the JVM's
  *    other threads, not pinned, still running and sharing CPU 0 with the pinned parent and its
- *    child); the cross-check's short pair runs measure mostly that. After about a second of
- *    warm-up the pinned figure comes close to the C parent's, a little above it; moving every
- *    other JVM thread to CPU 1 did not close that rest on this busy machine, and it is not
- *    explained.
+ *    child), but the in-fork cross-check pairs (20 iterations of one fork, each beside a round of
+ *    spawn_costs pinned to CPU 0) read about 1.2 times the C parent's figure from the first
+ *    iteration to the last; moving every other JVM thread to CPU 1 did not close it either, and
+ *    it is not explained.
  *
  * Run: scripts/lab bench 'stacks.SpawnCosts'
  */

@@ -40,23 +40,13 @@ import java.util.Map;
  * in-fork pairs the JVM's figure fell in two modes, one about half the other (the new thread on
  * the parent's CPU or not), the small process's in the dearer mode alone.
  *
- * <p>The pinned pair sits above 1 too, and the December 2026 audit (SpawnCosts' header) rules out
- * the parent's size (a C parent with 1 GiB touched costs the same), its thread count and its open
- * files at a JVM's scale; what it catches is the JVM still warming up: a pair's JMH run is short,
- * and the first measured iteration of a fresh fork is the slow one. A longer warm-up for this
- * pair's JMH run (about a second) brings it close to the C figure.
- *
- * <p>The pairs still run the spawns with the common short settings (Pairs.JMH_ARGS), for want of
- * a case for more (issue 16, the three quick runs of 2 December 2026 read side by side): the
- * pinned spawns' pair runs came out as the main run measured them (one 100 ms warm-up too, then
- * longer iterations), their warm-up iteration no slower than the measured one, so the pinned
- * checks' distance from C is the main figure's as well. Unpinned, pthread_create's and vfork's
- * pair runs were dearer than the main run's, but so was their warm-up iteration against the main
- * run's, and a second measured 100 ms (in the runs that had two) was no cheaper for pthread_create
- * and still dearer than the main run for vfork: a few hundred milliseconds more of warm-up would
- * not close it (why an unpinned pair fork differs from a main-run fork is open; one difference is
- * that the main run's forks carry the eBPF context tier and the pairs' do not). A warm-up of about
- * a second for the suite's eight spawn forks would cost several seconds a pair.
+ * <p>The pinned vfork pair sits above 1 too, and the December 2026 audit (SpawnCosts' header) rules
+ * out the parent's size (a C parent with 1 GiB touched costs the same), its thread count and its
+ * open files at a JVM's scale (the small process with 100 more fds open vforked about 5 % dearer,
+ * well under the gap). The audit's other suspect, a fork still warming up, is ruled out by the
+ * in-fork pairs: 20 measurement iterations of one fork, each beside a round of spawn_costs on the
+ * same CPU, read 1.2 times the C figure from the first iteration to the last (2 December 2026).
+ * Why a JVM's pinned vfork costs a fifth more than a small process's is open.
  */
 public final class StacksReference implements OutsideReference {
     static final String SUITE = "stacks";
