@@ -17,6 +17,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
@@ -28,11 +31,15 @@ import org.openjdk.jmh.runner.options.Options;
 
 /**
  * The step ebpf-perturbation, the eBPF profiler's own cost, as interleaved rounds: {@link #ROUNDS}
- * rounds, each one short JMH run (one fork of each benchmark the step includes) per side —
- * untraced, with EbpfProfiler's context tier, with its detail tier — in an order drawn per round
- * from a seed. The sides of a round run within seconds of each other, so a machine that drifts
- * between minutes moves all of them, and a tier's cost is judged per round (traced fork i over
- * untraced fork i), never as one run of A minutes before one run of B.
+ * rounds, each of one or two short JMH runs (one fork of each benchmark the step includes): the
+ * untraced side and the context tier in one fork whose measurement iterations alternate (the
+ * tier attached in every other one, EbpfProfiler's alternate option), and in the first rounds the
+ * detail tier in a fork of its own, in an order drawn per round from a seed. A tier's cost is
+ * judged per round (traced fork i over untraced fork i), never as one run of A minutes before one
+ * run of B; and the context tier's twin is adjacent iterations of one JVM on one CPU: on this VM
+ * the two vCPUs run at different speeds from one second to the next, and two forks a second apart
+ * differed by more than the tier costs. The alternating fork is split into the two sides' forks
+ * ({@link #split}).
  *
  * <p>Each side's rounds are merged into one JMH result per benchmark and params whose fork i is
  * the side's i-th measured round: RUN/jmh/SIDE.json, so jmh.json keeps the suites ebpf-untraced,
@@ -54,6 +61,8 @@ final class Perturbation {
     static final List<String> SIDES = List.of(UNTRACED, CONTEXT, DETAIL);
     /** The key each merged result carries in jmh.json: the round of each of its forks. */
     static final String ROUNDS_KEY = "rounds";
+    /** The profiler's flag of a traced iteration. */
+    static final String TRACED = "ebpf.traced";
 
     private Perturbation() {}
 
@@ -77,6 +86,51 @@ final class Perturbation {
             case DETAIL -> RunCommand.withDetail(one);
             default -> one;
         };
+    }
+
+    /**
+     * The JMH arguments of a round's untraced-and-context fork: one fork, twice the step's
+     * measurement iterations (each side keeps the step's count), and the context tier tracing
+     * every other iteration, {@code first} (UNTRACED or CONTEXT) first.
+     */
+    static String alternatingArgs(String stepArgs, String first) {
+        List<String> words = new ArrayList<>(List.of(SuiteRegistry.words(RunCommand.withForks(stepArgs, 1))));
+        int at = words.indexOf("-i");
+        if (at >= 0 && at + 1 < words.size()) words.set(at + 1, Integer.toString(2 * Integer.parseInt(words.get(at + 1))));
+        return RunCommand.withAlternatingContext(String.join(" ", words), first.equals(CONTEXT));
+    }
+
+    /** Whether an iteration was traced: its ebpf.traced is 1 (absent: the profiler did not run). */
+    static boolean traced(IterationResult ir) {
+        return ir.getSecondaryResults().entrySet().stream()
+                .anyMatch(e -> e.getKey().replaceFirst("^\u00b7", "").equals(TRACED) && e.getValue().getScore() > 0.5);
+    }
+
+    /**
+     * A round's alternating fork split into its two sides: per result and fork, the untraced
+     * iterations and the traced ones, each a fork of its own side (the benchmark-level results
+     * with both), in iteration order.
+     */
+    static Map<String, Collection<RunResult>> split(Collection<RunResult> results) {
+        Map<String, Collection<RunResult>> sides = new LinkedHashMap<>();
+        sides.put(UNTRACED, new ArrayList<>());
+        sides.put(CONTEXT, new ArrayList<>());
+        for (RunResult r : results) {
+            Map<String, List<BenchmarkResult>> forks = new LinkedHashMap<>();
+            for (BenchmarkResult b : r.getBenchmarkResults()) {
+                for (String side : List.of(UNTRACED, CONTEXT)) {
+                    List<IterationResult> its = b.getIterationResults().stream().filter(ir -> traced(ir) == side.equals(CONTEXT)).toList();
+                    if (its.isEmpty()) continue;
+                    BenchmarkParams p = with(r.getParams(), r.getParams().getForks(), new IterationParams(IterationType.MEASUREMENT,
+                            its.size(), r.getParams().getMeasurement().getTime(), r.getParams().getMeasurement().getBatchSize()));
+                    BenchmarkResult half = new BenchmarkResult(p, its, b.getMetadata());
+                    for (String key : b.getBenchmarkResults().keys()) b.getBenchmarkResults().get(key).forEach(half::addBenchmarkResult);
+                    forks.computeIfAbsent(side, x -> new ArrayList<>()).add(half);
+                }
+            }
+            forks.forEach((side, list) -> sides.get(side).add(new RunResult(list.getFirst().getParams(), list)));
+        }
+        return sides;
     }
 
     /** One side of one round: its results (null or empty: nothing measured); an exception fails that side in that round only. */
@@ -149,11 +203,16 @@ final class Perturbation {
 
     /** {@code p} with its fork count set to {@code forks} (so JMH's JSON says how many rawData holds). */
     static BenchmarkParams withForks(BenchmarkParams p, int forks) {
+        return with(p, forks, p.getMeasurement());
+    }
+
+    /** {@code p} with its fork count and its measurement iterations set. */
+    static BenchmarkParams with(BenchmarkParams p, int forks, IterationParams measurement) {
         WorkloadParams wp = new WorkloadParams();
         int order = 0;
         for (String k : p.getParamsKeys()) wp.put(k, p.getParam(k), order++);
         return new BenchmarkParams(p.getBenchmark(), p.generatedBenchmark(), p.shouldSynchIterations(), p.getThreads(),
-                p.getThreadGroups(), p.getThreadGroupLabels(), forks, p.getWarmupForks(), p.getWarmup(), p.getMeasurement(),
+                p.getThreadGroups(), p.getThreadGroupLabels(), forks, p.getWarmupForks(), p.getWarmup(), measurement,
                 p.getMode(), wp, p.getTimeUnit(), p.getOpsPerInvocation(), p.getJvm(), p.getJvmArgs(), p.getJdkVersion(),
                 p.getVmName(), p.getVmVersion(), p.getJmhVersion(), p.getTimeout());
     }
@@ -192,17 +251,27 @@ final class Perturbation {
         List<String> failedAll = new ArrayList<>();
         Lab.note("ebpf perturbation: " + rounds + (rounds == 1 ? " round of " : " rounds of ") + String.join(", ", SIDES) + " (detail in "
                 + Math.min(rounds, DETAIL_ROUNDS) + "), each side one fork, in an order drawn per round (seed " + seed + ")");
+        // untraced and context share one fork per round, alternating iterations: the first of the
+        // two the round's order names runs it and starts each pair, the second takes its half
+        Map<Integer, Map<String, Collection<RunResult>>> alternated = new TreeMap<>();
         Map<String, Map<Integer, Collection<RunResult>>> bySide = interleave(orders, (side, round) -> {
-            Lab.note("ebpf perturbation: round " + round + " of " + orders.size() + ": " + side);
+            if (!side.equals(DETAIL) && alternated.containsKey(round)) return alternated.get(round).get(side);
+            boolean alternating = !side.equals(DETAIL);
+            Lab.note("ebpf perturbation: round " + round + " of " + orders.size() + ": "
+                    + (alternating ? "untraced and context tier alternating by iteration, " + side + " first" : side));
             long t0 = System.nanoTime();
-            ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args(side, stepArgs))), List.of());
+            String args = alternating ? alternatingArgs(stepArgs, side) : args(side, stepArgs);
+            ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), List.of());
             if (smoke) RunCommand.smoke(builder);
             Options options = builder.include(step.include()).build();
             FailureWatch watch = BenchMain.watch(options, console);
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
             watch.failed().forEach(b -> failures.get(side).add("round " + round + ": " + b));
-            Lab.note(String.format("ebpf perturbation: round %d: %s took %.1f s", round, side, (System.nanoTime() - t0) / 1e9));
-            return got;
+            Lab.note(String.format("ebpf perturbation: round %d: %s took %.1f s", round, alternating ? "the alternating fork" : side,
+                    (System.nanoTime() - t0) / 1e9));
+            if (!alternating) return got;
+            alternated.put(round, split(got == null ? List.of() : got));
+            return alternated.get(round).get(side);
         }, line -> {
             console.println("lab: ebpf perturbation: " + line);
             failedAll.add(line);

@@ -203,6 +203,11 @@ final class RunCommand implements Callable<Integer> {
         return withProfiler(args, ":context");
     }
 
+    /** A step's JMH arguments with the context tier on every other measurement iteration, the first traced or not. */
+    static String withAlternatingContext(String args, boolean tracedFirst) {
+        return withProfiler(args, ":context;alternate=" + (tracedFirst ? "traced-first" : "untraced-first"));
+    }
+
     /** A step's JMH arguments with the eBPF profiler's detail tier (runqlat, syscalls, faults, wake-ups as well). */
     static String withDetail(String args) {
         return withProfiler(args, "");

@@ -140,6 +140,46 @@ class PerturbationTest {
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> SchemaCheck.assertValid("metadata.v2", m.toJson()));
     }
 
+    @Test
+    void theAlternatingForkDoublesTheIterationsAndAsksTheContextTierForEveryOther() {
+        String step = "-f 1 -wi 1 -w 200ms -i 2 -r 200ms -p background=0";
+        String traced = Perturbation.alternatingArgs(step, Perturbation.CONTEXT);
+        String untraced = Perturbation.alternatingArgs(step, Perturbation.UNTRACED);
+        if (io.contextlab.tracing.probes.TracingSupport.unavailableReason() == null) {
+            assertTrue(traced.endsWith(":context;alternate=traced-first"), traced);
+            assertTrue(untraced.endsWith(":context;alternate=untraced-first"), untraced);
+        }
+        assertTrue(traced.contains("-i 4"), traced);
+        assertTrue(traced.contains("-f 1") && traced.contains("-p background=0"), traced);
+    }
+
+    @Test
+    void anAlternatingForkSplitsIntoItsUntracedAndTracedIterations() {
+        // one fork of four iterations, traced second and fourth, of 100, 104, 102, 106 ns
+        RunResult r = result(GETPPID, Map.of(), 100);
+        BenchmarkParams bp = r.getParams();
+        IterationParams it = new IterationParams(IterationType.MEASUREMENT, 4, TimeValue.milliseconds(200), 1);
+        List<IterationResult> iterations = new ArrayList<>();
+        double[] ns = {100, 104, 102, 106};
+        for (int i = 0; i < 4; i++) {
+            IterationResult ir = new IterationResult(bp, it, new IterationResultMetaData(1, 1));
+            ir.addResult(new AverageTimeResult(ResultRole.PRIMARY, "op", 1, (long) ns[i], TimeUnit.NANOSECONDS));
+            ir.addResult(new org.openjdk.jmh.results.ScalarResult(Perturbation.TRACED, i % 2, "bool",
+                    org.openjdk.jmh.results.AggregationPolicy.AVG));
+            iterations.add(ir);
+        }
+        var sides = Perturbation.split(List.of(new RunResult(bp, List.of(new BenchmarkResult(bp, iterations)))));
+        RunResult untraced = sides.get(Perturbation.UNTRACED).iterator().next();
+        RunResult traced = sides.get(Perturbation.CONTEXT).iterator().next();
+        assertEquals(List.of(101.0), scores(untraced));
+        assertEquals(List.of(105.0), scores(traced));
+        assertEquals(2, traced.getParams().getMeasurement().getCount(), "each side says how many iterations it holds");
+        // a fork the profiler never traced gives the context side nothing
+        var none = Perturbation.split(List.of(result(GETPPID, Map.of(), 100)));
+        assertTrue(none.get(Perturbation.CONTEXT).isEmpty());
+        assertEquals(1, none.get(Perturbation.UNTRACED).size());
+    }
+
     private static List<Double> scores(RunResult r) {
         return r.getBenchmarkResults().stream().map(b -> b.getPrimaryResult().getScore()).toList();
     }

@@ -54,6 +54,26 @@ class EbpfProfilerTest {
     }
 
     @Test
+    void alternateTracesEveryOtherMeasurementIterationStartingAsNamed() throws Exception {
+        String reason = TracingSupport.unavailableReason();
+        assumeTrue(reason == null, reason);
+        System.setProperty("jmh.ignoreLock", "true");
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include("io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$")
+                .forks(0)
+                .warmupIterations(1).warmupTime(TimeValue.milliseconds(50))
+                .measurementIterations(4)
+                .measurementTime(TimeValue.milliseconds(50))
+                .addProfiler(EbpfProfiler.class, "context;alternate=untraced-first")
+                .build()).run();
+        var iterations = results.iterator().next().getBenchmarkResults().iterator().next().getIterationResults();
+        assertEquals(java.util.List.of(0.0, 1.0, 0.0, 1.0),
+                iterations.stream().map(i -> i.getSecondaryResults().get("ebpf.traced").getScore()).toList());
+        assertTrue(iterations.stream().allMatch(i -> (i.getSecondaryResults().get("ebpf.traced").getScore() == 1)
+                == i.getSecondaryResults().containsKey("ebpf.overhead.ns/op")), "only a traced iteration carries the tier's metrics");
+    }
+
+    @Test
     void contextTierCarriesTheCheapMetricsAndItsOwnCost() throws Exception {
         var secondary = tracedGetppid("context");
         assertTrue(!secondary.containsKey("ebpf.syscalls/op"), "the context tier has no syscall probe");

@@ -10,7 +10,12 @@ import org.junit.jupiter.api.Test;
  * allocates nothing. Counts of bytes from the thread's allocation counter, not times.
  */
 class AllocationMeterTest {
-    static final int INVOCATIONS = 20_000;
+    /**
+     * Few enough that the loop stays out of C2: in a test JVM an OSR compilation of it can land
+     * mid-count and let escape analysis scalar-replace some continuations (seen once: 7.7 B/step
+     * over 20,000); the benchmark's own figure (JMH, compiled, the meter escaping) is what the claim reads.
+     */
+    static final int INVOCATIONS = 2_000;
 
     @Test
     void aCpsStepAllocatesItsContinuation() {

@@ -57,7 +57,11 @@ import java.util.List;
  * goes on untraced: one line says why, and {@code ebpf.traced} is 0 instead of 1 in jmh.json.
  *
  * <p>Options ({@code -prof io.contextlab.tracing.EbpfProfiler:context;hz=499}): {@code context}
- * for the context tier alone; {@code hz=N} the run-queue sampling rate per CPU (default about 997).
+ * for the context tier alone; {@code hz=N} the run-queue sampling rate per CPU (default about 199: {@link Context#DEFAULT_PERIOD_NS});
+ * {@code alternate=traced-first} or {@code alternate=untraced-first}: trace every other
+ * measurement iteration only, starting as named (an untraced iteration attaches nothing and
+ * reports {@code ebpf.traced} 0), so that one fork gives the tier's twin as adjacent iterations of
+ * the same JVM on the same CPU (the step ebpf-perturbation splits them into its two sides).
  */
 public final class EbpfProfiler implements InternalProfiler {
     private static final String PREFIX = "ebpf.";
@@ -76,6 +80,10 @@ public final class EbpfProfiler implements InternalProfiler {
 
     private final long periodNs;
     private final boolean detail;
+    /** alternate=: null, every iteration traced; else whether the first measurement iteration (and every other after it) is traced. */
+    private final Boolean tracedFirst;
+    private int measured;
+    private boolean tracing;
     private List<Probe> probes;
     private Context context;
     private Runqlat runqlat;
@@ -96,6 +104,7 @@ public final class EbpfProfiler implements InternalProfiler {
     public EbpfProfiler(String options) {
         long period = Context.DEFAULT_PERIOD_NS;
         boolean contextOnly = false;
+        Boolean first = null;
         for (String option : options.split("[;,]")) {
             if (option.isBlank()) continue;
             String[] kv = option.split("=", 2);
@@ -104,12 +113,16 @@ public final class EbpfProfiler implements InternalProfiler {
                 period = 1_000_000_000L / Integer.parseInt(kv[1].trim());
             } else if (key.equals("context") && kv.length == 1) {
                 contextOnly = true;
+            } else if (key.equals("alternate") && kv.length == 2 && List.of("traced-first", "untraced-first").contains(kv[1].trim())) {
+                first = kv[1].trim().equals("traced-first");
             } else {
-                throw new IllegalArgumentException("EbpfProfiler: unknown option '" + option + "' (known: context, hz=N)");
+                throw new IllegalArgumentException("EbpfProfiler: unknown option '" + option
+                        + "' (known: context, hz=N, alternate=traced-first|untraced-first)");
             }
         }
         this.periodNs = period;
         this.detail = !contextOnly;
+        this.tracedFirst = first;
     }
 
     @Override
@@ -122,6 +135,8 @@ public final class EbpfProfiler implements InternalProfiler {
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
         if (iterationParams.getType() != IterationType.MEASUREMENT) return;
+        tracing = tracedFirst == null || (measured % 2 == 0) == tracedFirst;
+        if (!tracing) return;
         if (!loaded()) return;
         try {
             for (Probe probe : probes) probe.clear();
@@ -139,8 +154,9 @@ public final class EbpfProfiler implements InternalProfiler {
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
         if (iterationParams.getType() != IterationType.MEASUREMENT) return List.of();
+        measured++;
         List<Result> out = new ArrayList<>();
-        if (probes == null || untracedReason != null) {
+        if (!tracing || probes == null || untracedReason != null) {
             out.add(new ScalarResult(PREFIX + "traced", 0, "bool", AggregationPolicy.AVG));
             return out;
         }
