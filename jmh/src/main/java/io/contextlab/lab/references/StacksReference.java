@@ -36,9 +36,12 @@ import java.util.Map;
  * sleeping threads placed like the small one), the JVM's other threads' recent load on
  * the parent's CPU making the other CPU look idler. So the judged vfork check is the pinned one
  * (placement=oneCpu, as SpawnCosts pins it), and the unpinned pair is a row of its own, "vfork
- * from a JVM", for information. pthread_create+join unpinned is the same kind of row: in the
- * in-fork pairs the JVM's figure fell in two modes, one about half the other (the new thread on
- * the parent's CPU or not), the small process's in the dearer mode alone.
+ * from a JVM", for information. The in-fork pairs (the small process started from inside the
+ * JMH fork, beside 20 iterations of a longer-lived fork) turned the direction round: the JVM's
+ * vforks mostly took the cheap same-CPU path there (about 0.6 of the small process's), which
+ * says again that the unpinned figure measures the scheduler's placement, not the mechanism.
+ * pthread_create+join unpinned is the same kind of row: each side's figure falls in two modes,
+ * one about half the other (the new thread on the parent's CPU or not).
  *
  * <p>The pinned vfork pair sits above 1 too, and the December 2026 audit (SpawnCosts' header) rules
  * out the parent's size (a C parent with 1 GiB touched costs the same), its thread count and its
@@ -61,12 +64,15 @@ public final class StacksReference implements OutsideReference {
             + " are far larger than a small C process's; shown beside forkWait for the size of that difference";
     /** Why pthread_create+join unpinned is shown, not judged. */
     static final String PTHREAD_FROM_A_JVM = "unpinned, where the new thread starts decides the cost: on the parent's CPU"
-            + " (no cross-CPU wake-up) or the other one; in the pairs of 2 December 2026 the JVM's figure fell in two modes,"
-            + " one about half the other, as its threads started on its own CPU or not, and the small process's in the"
-            + " dearer one alone; the judged check is the pinned one";
+            + " (no cross-CPU wake-up, about half the cost) or on the other one; the two sides' figures each fall in"
+            + " those two modes in proportions that depend on the parent and on what else runs (in the in-fork pairs"
+            + " of 2 December 2026 mostly the cheap one for the JVM, the dear one for the small process started from"
+            + " it); the judged check is the pinned one";
     /** Why vfork unpinned is shown, not judged (the class comment has the trace). */
-    static final String VFORK_FROM_A_JVM = "unpinned, where the child starts decides the cost, and the scheduler starts"
-            + " it on the other CPU (a cross-CPU wake-up each way) far more often from a JVM than from a small process;"
+    static final String VFORK_FROM_A_JVM = "unpinned, where the child starts decides the cost (on the other CPU, a"
+            + " cross-CPU wake-up each way), and how often the scheduler picks the other CPU depends on the parent and"
+            + " on what else runs: from short JVM forks it did far more often than from a small process (the JVM 1.2"
+            + " to 1.5 times dearer), within the in-fork pairs of 2 December 2026 less often (the JVM about 0.6);"
             + " not the parent's size (vfork copies no page tables); the judged vfork check is the pinned one";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
