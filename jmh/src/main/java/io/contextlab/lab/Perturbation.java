@@ -3,6 +3,7 @@ package io.contextlab.lab;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import io.contextlab.platform.Json;
+import io.contextlab.tracing.EbpfProfiler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,7 +63,7 @@ final class Perturbation {
     /** The key each merged result carries in jmh.json: the round of each of its forks. */
     static final String ROUNDS_KEY = "rounds";
     /** The profiler's flag of a traced iteration. */
-    static final String TRACED = "ebpf.traced";
+    static final String TRACED = EbpfProfiler.TRACED;
 
     private Perturbation() {}
 

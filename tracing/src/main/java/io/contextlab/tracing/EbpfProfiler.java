@@ -65,6 +65,8 @@ import java.util.List;
  */
 public final class EbpfProfiler implements InternalProfiler {
     private static final String PREFIX = "ebpf.";
+    /** The secondary result each measurement iteration carries: 1 when the probes were attached, 0 when not. */
+    public static final String TRACED = PREFIX + "traced";
     /**
      * An iteration is disturbed when, on a CPU the benchmark ran on, other processes (kernel
      * threads included) ran, or the host stole, at least this share of the time: a fifth of the
@@ -157,7 +159,7 @@ public final class EbpfProfiler implements InternalProfiler {
         measured++;
         List<Result> out = new ArrayList<>();
         if (!tracing || probes == null || untracedReason != null) {
-            out.add(new ScalarResult(PREFIX + "traced", 0, "bool", AggregationPolicy.AVG));
+            out.add(new ScalarResult(TRACED, 0, "bool", AggregationPolicy.AVG));
             return out;
         }
         Rusage.Switches switches = Rusage.switches().minus(switchesBefore);
@@ -174,7 +176,7 @@ public final class EbpfProfiler implements InternalProfiler {
         if (ops <= 0) ops = result.getMetadata().getAllOps();
         double perOp = ops > 0 ? 1.0 / ops : Double.NaN;
 
-        out.add(new ScalarResult(PREFIX + "traced", 1, "bool", AggregationPolicy.AVG));
+        out.add(new ScalarResult(TRACED, 1, "bool", AggregationPolicy.AVG));
         out.add(avg("overhead.ns/op", overheadNs * perOp, "ns/op"));
 
         Context.Reading r = context.read();

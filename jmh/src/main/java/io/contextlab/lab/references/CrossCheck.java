@@ -1,6 +1,7 @@
 package io.contextlab.lab.references;
 
 import com.google.gson.annotations.SerializedName;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
@@ -196,14 +197,23 @@ public record CrossCheck(String format, String suite, String check, String bench
 
     /** A JMH RunResult as the join sees it; secondary metrics by label, JMH's "·" prefix dropped. */
     static Measured measured(RunResult r) {
+        return new Measured(r.getParams().getBenchmark(), params(r.getParams()), metrics(r.getPrimaryResult(), r.getSecondaryResults()));
+    }
+
+    /** A result's params by name, in JMH's order. */
+    static Map<String, String> params(BenchmarkParams p) {
         Map<String, String> params = new LinkedHashMap<>();
-        for (String key : r.getParams().getParamsKeys()) params.put(key, r.getParams().getParam(key));
+        for (String key : p.getParamsKeys()) params.put(key, p.getParam(key));
+        return params;
+    }
+
+    /** The primary score and each secondary one by label (JMH's "·" prefix dropped): a result's, or one iteration's. */
+    static Map<String, Score> metrics(Result<?> primary, Map<String, Result> secondary) {
         Map<String, Score> metrics = new LinkedHashMap<>();
-        Result<?> primary = r.getPrimaryResult();
         metrics.put(PRIMARY, new Score(primary.getScore(), primary.getScoreUnit()));
-        for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+        for (Map.Entry<String, Result> e : secondary.entrySet()) {
             metrics.put(e.getKey().replaceFirst("^\u00b7", "").strip(), new Score(e.getValue().getScore(), e.getValue().getScoreUnit()));
         }
-        return new Measured(r.getParams().getBenchmark(), params, metrics);
+        return metrics;
     }
 }

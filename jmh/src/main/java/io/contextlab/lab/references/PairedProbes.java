@@ -62,8 +62,9 @@ public final class PairedProbes implements InternalProfiler {
     private final OutsideReference reference;
     private int measured;
     private List<CrossCheck.Outside> current = List.of();
-    /** Each thread's CPU time when the iteration began, and the CPU the busiest thread of the last iteration ran on (null: none yet). */
+    /** Each thread's CPU time when the iteration began. */
     private Map<Long, ProcFs.Stat> threadsBefore = Map.of();
+    /** The CPU the busiest thread of the last iteration ran on (null: none yet). */
     private Integer benchmarkCpu;
 
     public PairedProbes(String options) {

@@ -8,9 +8,6 @@ import io.contextlab.lab.references.CrossCheck.Pair;
 import io.contextlab.lab.references.CrossCheck.Score;
 import io.contextlab.lab.references.CrossCheck.Spec;
 import io.contextlab.platform.Json;
-import org.openjdk.jmh.results.BenchmarkResult;
-import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -132,23 +128,9 @@ public final class Pairs {
     record Forks(Map<String, String> params, String benchmark, List<List<Iteration>> forks) {}
 
     static Forks forks(RunResult r) {
-        Map<String, String> params = new TreeMap<>();
-        for (String key : r.getParams().getParamsKeys()) params.put(key, r.getParams().getParam(key));
-        List<List<Iteration>> forks = new ArrayList<>();
-        for (BenchmarkResult fork : r.getBenchmarkResults()) {
-            List<Iteration> iterations = new ArrayList<>();
-            for (IterationResult ir : fork.getIterationResults()) {
-                Map<String, Score> metrics = new LinkedHashMap<>();
-                Result<?> primary = ir.getPrimaryResult();
-                metrics.put(CrossCheck.PRIMARY, new Score(primary.getScore(), primary.getScoreUnit()));
-                for (Map.Entry<String, Result> e : ir.getSecondaryResults().entrySet()) {
-                    metrics.put(e.getKey().replaceFirst("^\u00b7", "").strip(), new Score(e.getValue().getScore(), e.getValue().getScoreUnit()));
-                }
-                iterations.add(new Iteration(metrics));
-            }
-            forks.add(iterations);
-        }
-        return new Forks(params, r.getParams().getBenchmark(), forks);
+        List<List<Iteration>> forks = r.getBenchmarkResults().stream().map(fork -> fork.getIterationResults().stream()
+                .map(ir -> new Iteration(CrossCheck.metrics(ir.getPrimaryResult(), ir.getSecondaryResults()))).toList()).toList();
+        return new Forks(CrossCheck.params(r.getParams()), r.getParams().getBenchmark(), forks);
     }
 
     /**
@@ -204,10 +186,11 @@ public final class Pairs {
                     context.runDir().resolve("references.log").toAbsolutePath().toString(), seed, targets(learned, main)));
             // one JMH run per benchmark, at its own checks' params: in one run, JMH would run every
             // benchmark at the cross product of all their params, forks no probe is paired with
+            // (k = 0: no run, the learned checks alone, not measured)
             Map<String, List<Spec>> byBenchmark = new LinkedHashMap<>();
-            specs.stream().filter(s -> s.benchmark() != null).forEach(s -> byBenchmark.computeIfAbsent(s.benchmark(), b -> new ArrayList<>()).add(s));
+            specs.stream().filter(s -> k > 0 && s.benchmark() != null)
+                    .forEach(s -> byBenchmark.computeIfAbsent(s.benchmark(), b -> new ArrayList<>()).add(s));
             for (Map.Entry<String, List<Spec>> e : byBenchmark.entrySet()) {
-                if (k <= 0) break;
                 String name = e.getKey().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
                 try {
                     Optional<ChainedOptionsBuilder> options = jmhOptions(e.getValue(), main, k, plan);

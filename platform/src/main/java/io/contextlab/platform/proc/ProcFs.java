@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -110,21 +111,14 @@ public final class ProcFs {
         }
     }
 
-    /** /proc/self/task/<tid>/stat of each thread of this process, by tid (threads that end meanwhile are left out). */
+    /** The stat of each thread of this process, by tid ({@link #stat(long)}: /proc/TID/stat; threads that end meanwhile are left out). */
     public static Map<Long, Stat> threads() {
-        Map<Long, Stat> out = new java.util.TreeMap<>();
-        try (var tasks = java.nio.file.Files.list(SELF.resolve("task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String text = read(task.resolve("stat"));
-                if (text.isEmpty()) continue;
-                try {
-                    out.put(Long.parseLong(task.getFileName().toString()), Stat.parse(text));
-                } catch (RuntimeException torn) {
-                    // a thread that ended while it was read
-                }
-            }
-        } catch (java.io.IOException e) {
-            return out;
+        Map<Long, Stat> out = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(SELF.resolve("task"))) {
+            tasks.map(task -> Long.parseLong(task.getFileName().toString()))
+                    .forEach(tid -> stat(tid).ifPresent(stat -> out.put(tid, stat)));
+        } catch (IOException e) {
+            // the process's own task directory cannot be listed: no threads to report
         }
         return out;
     }
