@@ -56,8 +56,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * Why vfork from this JVM is dearer than from the small C process (December 2026, this 2-vCPU
  * VM; each variant alternated with the others, ABAB, under the machine's heavy-work lock):
- *  - Not the parent's size. vfork shares the mm and copies no page tables: a C parent that first
- *    maps and touches 1 GiB costs what the small one costs, pinned or not.
+ *  - Not the parent's resident size. vfork shares the mm and copies no page tables: a C parent
+ *    that first maps and touches 1 GiB costs what the small one costs, pinned or not. Its number
+ *    of mappings is another matter (below).
  *  - Not the JVM's thread count or open files, at the JVM's scale. A C parent with 20 sleeping
  *    threads (a JMH fork has about that many) costs the same; 200 threads cost a little more.
  *    Every open fd costs a vfork child something (copy_process copies the fd table, _exit closes
@@ -67,13 +68,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *    leave load on the parent's CPU, fork balancing picks the other CPU far more often (traced
  *    with sched:sched_wakeup_new and sched:sched_process_exit; see StacksReference). So the
  *    unpinned pair is the information row "vfork from a JVM", not a check.
- *  - Pinned (placement=oneCpu): not only the JVM's start-up work. In a fresh fork the first
- *    measured iteration after a short warm-up is slower than the next ones (the JIT and the JVM's
- *    other threads, not pinned, still running and sharing CPU 0 with the pinned parent and its
- *    child), but the in-fork cross-check pairs (20 iterations of one fork, each beside a round of
- *    spawn_costs pinned to CPU 0) read about 1.2 times the C parent's figure from the first
- *    iteration to the last; moving every other JVM thread to CPU 1 did not close it either, and
- *    it is not explained.
+ *  - Pinned (placement=oneCpu): the JVM's mappings. A vfork child borrows the parent's mm, and
+ *    its _exit runs acct_collect (BSD process accounting, compiled in and run whether accounting
+ *    is on or not), which walks every VMA of that mm. A JMH fork has a few hundred mappings, the
+ *    small process a few dozen. Found with perf record -e cpu-clock on CPU 0 (mas_next_slot and
+ *    acct_collect near the top of the JVM's profile only); a C parent given extra single-page
+ *    mappings (crosscheck/spawn_costs.c parent-mappings) vforks dearer in step with their number.
+ *    The 1 GiB parent above did not show it because one mapping is one VMA, however many pages it
+ *    holds. So the judged pinned check's C parent has as many mappings as the fork, and the small
+ *    process as it is is the information row "vfork from a JVM against a small C process". In the
+ *    in-fork pairs that accounts for about a third of the gap; the rest is not explained.
  *
  * Run: scripts/lab bench 'stacks.SpawnCosts'
  */

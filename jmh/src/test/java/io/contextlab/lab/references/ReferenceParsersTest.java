@@ -132,6 +132,22 @@ class ReferenceParsersTest {
     }
 
     @Test
+    void pinnedVforkIsJudgedFromAParentShapedLikeTheJvmAndShownFromTheSmallProcess() {
+        Outside shaped = StacksReference.parseSpawnCosts(
+                "vfork_wait count=200 placement=oneCpu mappings=246 parent_mappings=245 ns/op: 3.0\n",
+                "spawn_costs 1 pinned vfork_wait parent-mappings").getFirst();
+        assertEquals("vfork+waitpid, parent and child on CPU 0", shaped.spec().check());
+        assertEquals(CrossCheck.TOLERANCE, shaped.spec().tolerance());
+        assertTrue(shaped.reference().method().contains("246 mappings"), shaped.reference().method());
+        Outside small = StacksReference.parseSpawnCosts("vfork_wait count=200 placement=oneCpu ns/op: 2.0\n", "spawn_costs 1 pinned vfork_wait")
+                .getFirst();
+        assertEquals("vfork from a JVM against a small C process, parent and child on CPU 0", small.spec().check());
+        assertNull(small.spec().tolerance());
+        assertEquals(StacksReference.VFORK_MAPPINGS, small.spec().note());
+        allValid("stacks", List.of(shaped, small));
+    }
+
+    @Test
     void perfSchedPipeGivesUsecsPerRoundTripHalvedToNsPerPass() {
         String perf = """
                 # Running 'sched/pipe' benchmark:
