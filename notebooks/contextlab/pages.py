@@ -167,7 +167,8 @@ def disturbed_section(run):
     if not disturbed:
         return f"<p>None of the {having} results with context metrics was disturbed.</p>"
     return (f"<p>{len(disturbed)} of {having} results were disturbed while measured (the share of their iterations "
-            f"in which other processes or the host's steal took at least 2% of the CPU the benchmark ran on; a quick run "
+            f"in which other processes (seen in two samples or more) or the host's steal took at least 2% of the CPU the "
+            f"benchmark ran on; a quick run "
             f"measured the others once more, as suite SUITE-remeasured): read their figures with care"
             + (f"; {designed} of them put other tasks on their CPU by their own design" if designed else "") + ".</p>"
             + table([("suite", ""), ("benchmark", ""), ("params", ""), (DISTURBED, "num"), ("score", "num"),

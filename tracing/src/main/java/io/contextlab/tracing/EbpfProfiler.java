@@ -35,7 +35,8 @@ import java.util.List;
  * migrations, every CPU's time-weighted run-queue length
  * by sampling, the CPU(s) the JVM ran on, host steal from /proc/stat, and
  * {@code ebpf.others.share}: the share of time other processes ran on the CPUs the JVM ran on,
- * and {@code ebpf.disturbed}: 1 for an iteration where those or the host's steal took at least
+ * and {@code ebpf.disturbed}: 1 for an iteration where those (seen in at least
+ * {@link #DISTURBED_MIN_SAMPLES} samples) or the host's steal took at least
  * {@link #DISTURBED_SHARE} (averaged by JMH: the share of disturbed iterations). The
  * <em>detail</em> tier (the default, without {@code context}) adds runqlat, syscalls, faults and
  * wake-ups: costlier (syscalls runs on every syscall of the JVM).
@@ -75,6 +76,12 @@ public final class EbpfProfiler implements InternalProfiler {
      * benchmark in nearly every iteration, and such a flag marked every result.
      */
     static final double DISTURBED_SHARE = 0.02;
+    /**
+     * And in at least this many run-queue samples: one sample is the sampling's resolution (2.5 % of
+     * a 200 ms iteration at 199 Hz), so a lone sample of another task flagged iterations whose
+     * interference may have been far below {@link #DISTURBED_SHARE}.
+     */
+    static final long DISTURBED_MIN_SAMPLES = 2;
     /** The CPUs whose interference counts: those the benchmark ran on at least this share of the time. */
     static final double MAIN_CPU_SHARE = 0.25;
     /** Per-CPU metrics only on small machines: 64 CPUs would bury jmh.json in them. */
@@ -200,7 +207,7 @@ public final class EbpfProfiler implements InternalProfiler {
         out.add(avg("steal", steal, "share"));
         double others = r.othersOnTargetCpus(MAIN_CPU_SHARE);
         out.add(avg("others.share", others, "share"));
-        boolean disturbed = others >= DISTURBED_SHARE || steal >= DISTURBED_SHARE;
+        boolean disturbed = r.othersSeen(MAIN_CPU_SHARE, DISTURBED_SHARE, DISTURBED_MIN_SAMPLES) || steal >= DISTURBED_SHARE;
         out.add(avg("disturbed", disturbed ? 1 : 0, "share"));
 
         if (detail) {

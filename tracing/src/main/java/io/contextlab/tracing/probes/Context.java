@@ -301,6 +301,18 @@ public final class Context extends Probe {
                     .mapToDouble(this::otherShare).max().orElse(0);
         }
 
+        /**
+         * Whether interference from outside the target was seen, not guessed: on some CPU where the
+         * target ran at least {@code mainCpuShare} of the time, other processes ran at least
+         * {@code share} of it, in at least {@code minSamples} samples. One sample is the sampling's
+         * resolution (at 199 Hz, 2.5 % of a 200 ms iteration): alone it cannot tell a share above
+         * {@code share} from one far below it.
+         */
+        public boolean othersSeen(double mainCpuShare, double share, long minSamples) {
+            return cpus.keySet().stream().filter(cpu -> targetShare(cpu) >= mainCpuShare)
+                    .anyMatch(cpu -> otherShare(cpu) >= share && cpus.get(cpu).otherSamples() >= minSamples);
+        }
+
         /** The CPUs a target thread was seen running on. */
         public List<Integer> targetCpus() {
             return cpus.entrySet().stream().filter(e -> e.getValue().targetSamples() > 0).map(Map.Entry::getKey).toList();

@@ -116,6 +116,7 @@ class ContextTest {
             // Two runnable tasks share CPU 0 fairly: the other process gets a large part of it.
             assertTrue(r.otherShare(0) >= 0.2, "other processes' share of CPU 0: " + r.otherShare(0));
             assertTrue(r.othersOnTargetCpus(0.25) >= 0.2, "interference on the target's CPUs: " + r.othersOnTargetCpus(0.25));
+            assertTrue(r.othersSeen(0.25, 0.2, 2), "seen in more than one sample");
         }
     }
 
