@@ -15,6 +15,7 @@
  *   herd_wakeups <style> <k> <n>
  * prints one line:  herd style=<style> k=<k> connections=<n> accepted: <n>
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -62,6 +63,21 @@ static void pause_ns(long ns) {
     nanosleep(&t, NULL);
 }
 
+/* A connected socket to addr. A loopback connect now and then fails with ECONNRESET (seen when
+ * this program ran inside a JMH fork that had just made thousands of connections of its own,
+ * 5 runs in 60): try again, a few times, rather than lose the run. The failed attempt was never
+ * accepted; were it to wake a waiter, that wake-up would be counted, spread over n connections. */
+static int connect_retrying(struct sockaddr_in *addr) {
+    for (int attempt = 1;; attempt++) {
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        if (c < 0) die("socket");
+        if (connect(c, (struct sockaddr *) addr, sizeof *addr) == 0) return c;
+        if (errno != ECONNRESET || attempt == 5) die("connect");
+        close(c);
+        pause_ns(1000 * 1000);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: herd_wakeups accept|epollEach|epollExclusive <k> <connections>\n"); return 2; }
     style = !strcmp(argv[1], "accept") ? ACCEPT : !strcmp(argv[1], "epollEach") ? EPOLL_EACH
@@ -81,8 +97,7 @@ int main(int argc, char **argv) {
     }
     pause_ns(20 * 1000 * 1000);   /* every waiter asleep before the first connection */
     for (long i = 0; i < n; i++) {
-        int c = socket(AF_INET, SOCK_STREAM, 0);
-        if (c < 0 || connect(c, (struct sockaddr *) &addr, sizeof addr) != 0) die("connect");
+        int c = connect_retrying(&addr);
         struct timespec t0, t;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         while (atomic_load(&accepted) <= i) {   /* spin: the client's own wake-ups stay out of it */
