@@ -167,8 +167,8 @@ def servers(runs=None):
 
 
 def server_open_loop(runs=None):
-    """servers.json v3's `open_loop`: one row per run x model x repetition x rate, latency_us and
-    send_lag_us flattened (latency_us.p99, ...); empty for v1 and v2 records."""
+    """servers.json's `open_loop` (v2 on): one row per run x model x repetition x rate, latency_us and
+    send_lag_us flattened (latency_us.p99, ...); empty for v1 records, which have none."""
     rows = []
     for run in load(runs):
         data = run.servers()
@@ -209,7 +209,7 @@ def memory_row(m, fmt):
 
 
 def server_ratios(runs=None):
-    """servers.json v2's ratios with their intervals: the nginx ratio (family "nginx") and thread/fork
+    """servers.json's ratios (v2 on) with their intervals: the nginx ratio (family "nginx") and thread/fork
     of the article's 2x2 (family py or c), one row each, ci split into ci_low and ci_high."""
     rows = []
     for run in load(runs):

@@ -115,7 +115,8 @@ class Run:
         return data
 
     def servers(self):
-        """servers.json (contextlab.servers/2 or /1), or None when the run has none."""
+        """servers.json (contextlab.servers/4, /3, /2 or /1, each checked against its schema; a legacy
+        run's /1 through legacy.servers), or None when the run has none."""
         return self._record("servers.json", "servers", legacy.servers)
 
     def trace(self):
