@@ -27,6 +27,7 @@ import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.WorkloadParams;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 
@@ -99,6 +100,19 @@ final class Perturbation {
         int at = words.indexOf("-i");
         if (at >= 0 && at + 1 < words.size()) words.set(at + 1, Integer.toString(2 * Integer.parseInt(words.get(at + 1))));
         return RunCommand.withAlternatingContext(String.join(" ", words), first.equals(CONTEXT));
+    }
+
+    /**
+     * The Runner options of a round's fork: {@code args}, and under --smoke its settings over them
+     * (one 10 ms iteration), except that the alternating fork keeps two, one for each of its sides.
+     */
+    static ChainedOptionsBuilder options(String args, boolean smoke, boolean alternating) throws CommandLineOptionException {
+        ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), List.of());
+        if (smoke) {
+            RunCommand.smoke(builder);
+            if (alternating) builder.measurementIterations(2);
+        }
+        return builder;
     }
 
     /** Whether an iteration was traced: its ebpf.traced is 1 (absent: the profiler did not run). */
@@ -262,9 +276,7 @@ final class Perturbation {
                     + (alternating ? "untraced and context tier alternating by iteration, " + side + " first" : side));
             long t0 = System.nanoTime();
             String args = alternating ? alternatingArgs(stepArgs, side) : args(side, stepArgs);
-            ChainedOptionsBuilder builder = BenchMain.forks(new CommandLineOptions(SuiteRegistry.words(args)), List.of());
-            if (smoke) RunCommand.smoke(builder);
-            Options options = builder.include(step.include()).build();
+            Options options = options(args, smoke, alternating).include(step.include()).build();
             FailureWatch watch = BenchMain.watch(options, console);
             Collection<RunResult> got = BenchMain.runReporting(BenchMain.runner(options, watch), options);
             watch.failed().forEach(b -> failures.get(side).add("round " + round + ": " + b));

@@ -154,6 +154,18 @@ class PerturbationTest {
     }
 
     @Test
+    void underSmokeTheAlternatingForkKeepsOneIterationPerSide() throws Exception {
+        // lab run --full --smoke's perturbation step once measured nothing on its traced side:
+        // the smoke settings' single iteration had replaced the alternating fork's two
+        String step = "-f 1 -wi 1 -w 200ms -i 2 -r 200ms";
+        assertEquals(2, Perturbation.options(Perturbation.alternatingArgs(step, Perturbation.UNTRACED), true, true).build()
+                .getMeasurementIterations().get());
+        assertEquals(1, Perturbation.options(step, true, false).build().getMeasurementIterations().get(), "the detail side: one");
+        assertEquals(4, Perturbation.options(Perturbation.alternatingArgs(step, Perturbation.UNTRACED), false, true).build()
+                .getMeasurementIterations().get(), "not smoke: the step's own count, doubled");
+    }
+
+    @Test
     void anAlternatingForkSplitsIntoItsUntracedAndTracedIterations() {
         // one fork of four iterations, traced second and fourth, of 100, 104, 102, 106 ns
         RunResult r = result(GETPPID, Map.of(), 100);
