@@ -61,7 +61,7 @@ import org.openjdk.jol.vm.VirtualMachine;
  *                                fleet — per thread: an upper bound that depends on heap sizing.
  *
  * Pitfalls avoided: the chain is read by reflection into java.lang (opened for every fork) and
- * jdk.internal.vm (opened by this class's @Fork); frames are frozen into a chunk only when the
+ * jdk.internal.vm (both opened for every fork: io.contextlab.platform.JvmFlags); frames are frozen into a chunk only when the
  * thread parks, so the tear-down first waits until every thread reports WAITING; the recursion
  * returns a value that its caller uses, so C2 can neither drop nor flatten it (frames of the
  * interpreted, C1 and C2 versions differ in size: the first threads of a fork run colder code,
@@ -74,8 +74,7 @@ import org.openjdk.jol.vm.VirtualMachine;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 3, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.vm=ALL-UNNAMED",
-        "-XX:+EnableDynamicAgentLoading", "-Xms4g", "-Xmx12g"})
+@Fork(value = 3, jvmArgsAppend = {"-XX:+EnableDynamicAgentLoading", "-Xms4g", "-Xmx12g"})
 public class VirtualThreadFootprint {
     private static final Field CONT = field("java.lang.VirtualThread", "cont");
     private static final Field TAIL = field("jdk.internal.vm.Continuation", "tail");
