@@ -1,6 +1,7 @@
 package io.contextlab.lab.references;
 
 import io.contextlab.platform.Json;
+import io.contextlab.platform.libc.Affinity;
 import io.contextlab.platform.proc.ProcFs;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
@@ -36,9 +37,14 @@ import java.util.function.Function;
  * benchmark comes back as a secondary result of that iteration, labelled {@link #LABEL} + the
  * check. A pair is thus one iteration and one probe round, less than a second apart, in the same
  * fork: the machine's drift between minutes and the fork-to-fork spread of one side cannot
- * masquerade as a difference. A probe that times a single-threaded loop runs on the CPU the
- * benchmark's busiest thread last ran on (the one that used the most CPU time in the iteration
- * before; {@link OutsideReference.Probe#followsCpu}). Raw outputs go to the run's references.log.
+ * masquerade as a difference. A probe that times a single-threaded loop
+ * ({@link OutsideReference.Probe#followsCpu}) runs on the CPU the benchmark's worker runs its
+ * iterations on: after the warm-up iteration, the thread that used the most CPU time in it (the
+ * worker) is pinned to the CPU it last ran on, unless the benchmark pinned it to one CPU itself,
+ * and the probes run there. Why pin: the two vCPUs of this VM can differ in speed by half at busy
+ * times (the same C loop 0.74 against 1.15 ns a call on 2 December 2026), and the CPU an unpinned
+ * worker last ran on after an iteration is often where JMH's control thread woke it, not where the
+ * iteration ran. Raw outputs go to the run's references.log.
  *
  * <p>The host writes the plan (a JSON file, its path the profiler's option: {@code plan=FILE}) and
  * reads the results back ({@link Pairs}); warm-up iterations run no probe.
@@ -64,8 +70,12 @@ public final class PairedProbes implements InternalProfiler {
     private List<CrossCheck.Outside> current = List.of();
     /** Each thread's CPU time when the iteration began. */
     private Map<Long, ProcFs.Stat> threadsBefore = Map.of();
-    /** The CPU the busiest thread of the last iteration ran on (null: none yet). */
+    /** The CPU the busiest thread of the last iteration ran on (null: none yet); once the worker is pinned, its CPU. */
     private Integer benchmarkCpu;
+    /** The worker's thread id once it is pinned for the probes that follow the CPU (null: not yet, or none follows it). */
+    private Long pinnedWorker;
+    /** Whether pinning was tried (once a fork: a refusal is said once). */
+    private boolean pinTried;
 
     public PairedProbes(String options) {
         String file = options == null ? "" : options.replaceFirst("^plan=", "");
@@ -100,7 +110,14 @@ public final class PairedProbes implements InternalProfiler {
 
     @Override
     public Collection<? extends Result> afterIteration(BenchmarkParams bp, IterationParams ip, IterationResult result) {
-        benchmarkCpu = busiestCpu(threadsBefore, ProcFs.threads()).orElse(benchmarkCpu);
+        Optional<Map.Entry<Long, ProcFs.Stat>> busiest = busiest(threadsBefore, ProcFs.threads());
+        if (pinnedWorker == null) {
+            busiest.ifPresent(worker -> benchmarkCpu = worker.getValue().processor());
+            if (busiest.isPresent() && !pinTried && followsCpu(bp)) {
+                pinTried = true;
+                pinnedWorker = pin(busiest.get().getKey(), benchmarkCpu);
+            }
+        }
         if (ip.getType() != IterationType.MEASUREMENT) return List.of();
         if (order(measured).equals(Pairs.JMH_FIRST)) current = probe(bp);
         measured++;
@@ -137,21 +154,45 @@ public final class PairedProbes implements InternalProfiler {
     }
 
     /**
-     * The CPU last run on by the thread that used the most CPU time between two snapshots of this
-     * process's threads (the benchmark's worker during an iteration); empty when none ran.
+     * The thread (id and stat) that used the most CPU time between two snapshots of this process's
+     * threads: the benchmark's worker during an iteration; empty when none ran.
      */
-    static Optional<Integer> busiestCpu(Map<Long, ProcFs.Stat> before, Map<Long, ProcFs.Stat> after) {
+    static Optional<Map.Entry<Long, ProcFs.Stat>> busiest(Map<Long, ProcFs.Stat> before, Map<Long, ProcFs.Stat> after) {
         long most = 0;
-        Integer cpu = null;
+        Map.Entry<Long, ProcFs.Stat> found = null;
         for (Map.Entry<Long, ProcFs.Stat> e : after.entrySet()) {
             ProcFs.Stat was = before.get(e.getKey());
             long used = e.getValue().utime() + e.getValue().stime() - (was == null ? 0 : was.utime() + was.stime());
             if (used > most && e.getValue().processor() >= 0) {
                 most = used;
-                cpu = e.getValue().processor();
+                found = e;
             }
         }
-        return Optional.ofNullable(cpu);
+        return Optional.ofNullable(found);
+    }
+
+    /** Whether a probe that follows the CPU has a target in this fork. */
+    private boolean followsCpu(BenchmarkParams bp) {
+        return reference.probes().stream().filter(OutsideReference.Probe::followsCpu).anyMatch(probe -> plan.probes()
+                .getOrDefault(probe.name(), List.of()).stream().anyMatch(t -> t.matches(bp.getBenchmark(), bp::getParam)));
+    }
+
+    /**
+     * Pins thread {@code tid} to {@code cpu}, unless the benchmark already keeps it on one CPU (then
+     * that CPU becomes {@link #benchmarkCpu}); returns {@code tid}. Where the kernel refuses, the
+     * probes keep following the CPU the worker last ran on, and stderr says so.
+     */
+    private Long pin(long tid, int cpu) {
+        try {
+            int[] allowed = Affinity.cpusOf((int) tid);
+            if (allowed.length == 1) benchmarkCpu = allowed[0];
+            else Affinity.pinThread((int) tid, cpu);
+            return tid;
+        } catch (RuntimeException e) {
+            System.err.println("PairedProbes: cannot pin the benchmark's worker " + tid + " to CPU " + cpu + " (" + e.getMessage()
+                    + "): the probes follow the CPU it last ran on");
+            return null;
+        }
     }
 
     private String order(int iteration) {
@@ -162,8 +203,9 @@ public final class PairedProbes implements InternalProfiler {
     private List<CrossCheck.Outside> probe(BenchmarkParams bp) {
         List<CrossCheck.Outside> out = new ArrayList<>();
         try (PrintStream log = new PrintStream(new FileOutputStream(plan.log(), true), true, StandardCharsets.UTF_8)) {
-            log.printf("### pair %d (%s) of %s %s, the benchmark's thread last on CPU %s (%s)%n", measured + 1, order(measured),
-                    bp.getBenchmark(), params(bp), benchmarkCpu, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            log.printf("### pair %d (%s) of %s %s, the benchmark's thread %s CPU %s (%s)%n", measured + 1, order(measured),
+                    bp.getBenchmark(), params(bp), pinnedWorker != null ? "pinned to" : "last on", benchmarkCpu,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS));
             ReferenceContext context = new ReferenceContext(Path.of(plan.labRoot()), Path.of(plan.runDir()), List.of(), log);
             out.addAll(round(reference, plan.probes(), bp.getBenchmark(), bp::getParam, context, benchmarkCpu));
         } catch (IOException e) {

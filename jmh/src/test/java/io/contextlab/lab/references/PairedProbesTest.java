@@ -79,12 +79,14 @@ class PairedProbesTest {
     }
 
     @Test
-    void theBusiestThreadBetweenTwoSnapshotsGivesTheCpu() {
+    void theBusiestThreadBetweenTwoSnapshotsIsTheWorkerWithItsCpu() {
         ProcFs.Stat idle = new ProcFs.Stat("idle", 'S', 1, 0, 0, 10, 0, 0, 0, 1, 0, 0, 1);
         ProcFs.Stat busyBefore = new ProcFs.Stat("worker", 'R', 1, 0, 0, 100, 5, 0, 0, 1, 0, 0, 0);
         ProcFs.Stat busyAfter = new ProcFs.Stat("worker", 'R', 1, 0, 0, 140, 5, 0, 0, 1, 0, 0, 1);
         ProcFs.Stat born = new ProcFs.Stat("new", 'S', 1, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0);
-        assertEquals(1, PairedProbes.busiestCpu(Map.of(1L, idle, 2L, busyBefore), Map.of(1L, idle, 2L, busyAfter, 3L, born)).orElseThrow());
-        assertTrue(PairedProbes.busiestCpu(Map.of(1L, idle), Map.of(1L, idle)).isEmpty(), "no thread ran: no CPU");
+        var worker = PairedProbes.busiest(Map.of(1L, idle, 2L, busyBefore), Map.of(1L, idle, 2L, busyAfter, 3L, born)).orElseThrow();
+        assertEquals(2L, worker.getKey());
+        assertEquals(1, worker.getValue().processor());
+        assertTrue(PairedProbes.busiest(Map.of(1L, idle), Map.of(1L, idle)).isEmpty(), "no thread ran: no thread");
     }
 }

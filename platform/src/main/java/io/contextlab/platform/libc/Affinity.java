@@ -45,15 +45,20 @@ public final class Affinity {
 
     /** Pins the calling thread to the given CPUs; throws if the kernel refuses (CPU offline, cpuset). */
     public static void pinCurrentThread(int... cpus) {
+        pinThread(0, cpus);
+    }
+
+    /** Pins thread {@code tid} of this process (0: the calling thread) to the given CPUs; throws if the kernel refuses. */
+    public static void pinThread(int tid, int... cpus) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(CPU_SET_BYTES);
             for (int cpu : cpus) {
                 long index = cpu / 8;
                 set.set(JAVA_BYTE, index, (byte) (set.get(JAVA_BYTE, index) | (1 << (cpu % 8))));
             }
-            int rc = (int) SET.invokeExact(0, CPU_SET_BYTES, set);
+            int rc = (int) SET.invokeExact(tid, CPU_SET_BYTES, set);
             if (rc != 0) {
-                throw new IllegalStateException("sched_setaffinity to CPUs " + Arrays.toString(cpus) + " failed");
+                throw new IllegalStateException("sched_setaffinity of " + tid + " to CPUs " + Arrays.toString(cpus) + " failed");
             }
         } catch (Throwable t) {
             throw Libc.rethrow(t);
@@ -65,8 +70,8 @@ public final class Affinity {
         return cpusOf(0);
     }
 
-    /** The CPUs task `tid` may run on (0: the calling thread). */
-    private static int[] cpusOf(int tid) {
+    /** The CPUs thread {@code tid} may run on (0: the calling thread). */
+    public static int[] cpusOf(int tid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(CPU_SET_BYTES);
             int rc = (int) GET.invokeExact(tid, CPU_SET_BYTES, set);
