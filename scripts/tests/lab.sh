@@ -69,10 +69,12 @@ assert meta["environment"]["kernel"] and meta["environment"]["jdk"]["version"]
 (suite,) = meta["jmh"]["suites"]
 assert suite["name"] == "syscalls" and suite["include"] == "io\\.contextlab\\.syscalls\\.SyscallLoops\\.getppid$", suite
 assert suite["args"] in ("-f 1 -wi 0 -i 1 -r 100ms", "-f 1 -wi 0 -i 1 -r 100ms -prof io.contextlab.tracing.EbpfProfiler:context"), suite
-assert meta["benchmarks"] == 1
 jmh = json.load(open(os.path.join(run, "jmh.json")))
-assert [r["benchmark"] for r in jmh] == ["io.contextlab.syscalls.SyscallLoops.getppid"], jmh
-assert jmh[0]["suite"] == "syscalls"
+# a result the context tier found disturbed is measured once more as suite syscalls-remeasured
+# (whether it is depends on what else the machine ran): the first is the suite's own
+assert meta["benchmarks"] == len(jmh) and len(jmh) in (1, 2), (meta["benchmarks"], len(jmh))
+assert {r["benchmark"] for r in jmh} == {"io.contextlab.syscalls.SyscallLoops.getppid"}, jmh
+assert jmh[0]["suite"] == "syscalls" and all(r["suite"] == "syscalls-remeasured" for r in jmh[1:]), jmh
 lines = [json.loads(l) for l in open(os.path.join(run, "crosscheck.jsonl"))]
 for l in lines:
     valid("crosscheck.v2", l)
