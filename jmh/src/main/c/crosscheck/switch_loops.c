@@ -116,24 +116,29 @@ __attribute__((noinline)) static void asm_loop(long n) {
 
 /* ---- switch-case generator --------------------------------------------------------------- */
 
-struct gen { int line; int64_t i, limit; };   /* yields 0 .. limit-1, then -1 */
+/* The protothread form as the article gives it (Begin/Yield/End over a saved line number), the
+ * generator's state in a struct on the caller's stack, a new generator per call of the loop, a
+ * finished generator answering -1: the form the library's rung has, written again here. A resume
+ * is the common case and said so, or gcc may reach it through two taken jumps. */
+struct gen { int line; int64_t i, limit; };   /* line: 0 not started, -1 finished */
 
 __attribute__((noipa)) static int64_t gen_next(struct gen *g) {
-    switch (g->line) {
+    switch (__builtin_expect(g->line != 0, 1) ? g->line : 0) {
     case 0:
         for (g->i = 0; g->i < g->limit; g->i++) {
-            g->line = 1;
+            g->line = 1;   /* the line to resume at: the one case below */
             return g->i;
     case 1:;
         }
     }
+    g->line = -1;
     return -1;
 }
 
 static int64_t gen_sum;
 
 __attribute__((noinline)) static void generator_loop(long n) {
-    static struct gen g = {0, 0, INT64_MAX};
+    struct gen g = {0, 0, INT64_MAX};
     int64_t sum = 0;
     for (long i = 0; i < n; i++) sum += gen_next(&g);
     gen_sum += sum;

@@ -50,7 +50,14 @@ public final class SwitchesReference implements OutsideReference {
     /** Round trips per round of swapcontext_loop (11 rounds; two rt_sigprocmask calls a switch make it slow). */
     static final String ROUND_TRIPS = "10000";
     static final String EVENT = "syscalls:sys_enter_rt_sigprocmask";
-    static final String LOOP_ROUND_TRIPS = "20000";
+    /**
+     * switch_loops's round trips per round, per mechanism: the faster the switch, the more, so that
+     * every round spans a comparable stretch of time (a round of the fastest rung at the count of
+     * the slowest spanned a few tens of microseconds, and its rounds scattered far more than the JMH
+     * iterations they were paired with). sigsetjmp_mask does a tenth of its count (two syscalls a switch).
+     */
+    static final Map<String, String> LOOP_ROUND_TRIPS = Map.of(
+            "setjmp", "100000", "sigsetjmp_mask", "20000", "asm_ret", "100000", "asm_jmp", "100000", "generator", "400000");
     private static final String NATIVE = "io.contextlab.switches.NativeCoroutines.";
     /** switch_loops's name of each mechanism: its NativeCoroutines benchmark and its label. */
     private static final Map<String, String[]> RUNGS = Map.of(
@@ -90,7 +97,7 @@ public final class SwitchesReference implements OutsideReference {
         }));
         for (String mechanism : RUNG_ORDER) {
             probes.add(new Probe("switch_loops " + mechanism, true, context -> context.builtProgram(SUITE, "switch_loops")
-                    .flatMap(loops -> context.run(SUITE, Duration.ofMinutes(1), List.of(loops.toString(), LOOP_ROUND_TRIPS, mechanism)))
+                    .flatMap(loops -> context.run(SUITE, Duration.ofMinutes(1), List.of(loops.toString(), LOOP_ROUND_TRIPS.get(mechanism), mechanism)))
                     .map(out -> context.read(SUITE, "switch_loops", out.stdout(), SwitchesReference::parseSwitchLoops))
                     .orElse(List.of())));
         }
@@ -202,7 +209,7 @@ public final class SwitchesReference implements OutsideReference {
             String[] rung = RUNGS.get(line.name());
             if (rung == null) throw new IllegalArgumentException("switch_loops printed an unknown mechanism: " + line.name());
             Spec spec = new Spec(rung[1], NATIVE + rung[0], Map.of(), CrossCheck.PRIMARY, "ns/op", CrossCheck.TOLERANCE);
-            return new Outside(spec, new Reference("switch_loops " + LOOP_ROUND_TRIPS + " " + line.name(), "mean of " + line.samples().size()
+            return new Outside(spec, new Reference("switch_loops " + LOOP_ROUND_TRIPS.get(line.name()) + " " + line.name(), "mean of " + line.samples().size()
                     + " rounds of " + line.setting("round_trips") + " round trips, ns per one-way switch", line.mean(), line.samples()));
         }).toList();
     }

@@ -46,6 +46,10 @@ class NativeRungParsersTest {
         assertEquals(first.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), rows.getFirst().reference().value(), 1e-9,
                 "the mean of the rounds");
         assertEquals(3, rows.getFirst().reference().samples().size());
+        assertEquals(Set.of("setjmp", "sigsetjmp_mask", "asm_ret", "asm_jmp", "generator"), SwitchesReference.LOOP_ROUND_TRIPS.keySet(),
+                "every rung switch_loops prints has its own round trips per round");
+        assertEquals("switch_loops " + SwitchesReference.LOOP_ROUND_TRIPS.get("setjmp") + " setjmp", rows.stream()
+                .filter(o -> o.spec().benchmark().endsWith(".setjmpLongjmp")).findFirst().orElseThrow().reference().command());
         ReferenceParsersTest.allValid("switches", rows);
     }
 
