@@ -50,7 +50,11 @@
         popq    %rbp
         .endm
 
-        .text
+/* The switches share one section with the loops of asm_switch.c that call them (HOT_WITH_THE_SWITCH
+ * there), which the linker places together, starting here on a 256-byte boundary: see that file's
+ * header for why the loops and the switch must not lie on different pages. */
+        .section .text.hot.asm_switch, "ax", @progbits
+        .p2align 8
         .globl  cl_asm_switch
         .type   cl_asm_switch, @function
 cl_asm_switch:
@@ -74,6 +78,7 @@ cl_asm_switch_jmp:
  * First code a fresh coroutine runs: cl_asm_switch "returns" here with r12 = entry function and
  * r13 = its argument (asm_switch.c put them in the initial frame). The entry must never return.
  */
+        .text                               /* the rest runs once a coroutine, or in tests */
         .globl  cl_asm_trampoline
         .type   cl_asm_trampoline, @function
 cl_asm_trampoline:

@@ -3,6 +3,7 @@ package io.contextlab.switches;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.contextlab.natives.NativeLibrary;
 import io.contextlab.switches.Coroutines.Stackful;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CoroutinesTest {
+    /**
+     * The library's assembly switch lies on the same page as the ping-pong loop that calls it
+     * (asm_switch.c's header: a page between them made the rung dearer than its cross-check's loop).
+     */
+    @Test
+    void assemblySwitchesShareAPageWithTheLoopThatCallsThem() {
+        long loop = NativeLibrary.symbol("cl_asm_pingpong").address();
+        for (String name : new String[] {"cl_asm_switch", "cl_asm_switch_jmp"})
+            assertEquals(loop / PAGE, NativeLibrary.symbol(name).address() / PAGE, name + " and cl_asm_pingpong");
+    }
+
+    private static final long PAGE = 4096;
+
     @Test
     void switchCaseGeneratorYieldsZeroToNineInOrderThenStops() {
         assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, Coroutines.generatorCollect(10, 100));
