@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -44,7 +45,17 @@ public final class Pairs {
      * JMH's settings of the pairs' run, before -i k: one fork, a short warm-up, short iterations
      * (a probe runs between two of them).
      */
-    public static final String JMH_ARGS = "-f 1 -wi 1 -w 200ms -r 50ms";
+    public static final String JMH_ARGS = "-f 1 -wi 1 -w 200ms";
+    /** The pairs' shortest measurement iteration. */
+    static final long MIN_ITERATION_MS = 50;
+    /**
+     * The operations a measurement iteration of the pairs should hold at least: an iteration is
+     * lengthened, past {@link #MIN_ITERATION_MS}, to this many operations at the main run's score.
+     * A probe round averages about a hundred of the dearest operations (spawn_costs's posix_spawn
+     * and fork counts), and a 50 ms iteration held only a dozen or so of them: the JMH side's mean,
+     * not the reference's, made those pairs the noisiest of the suite.
+     */
+    static final int MIN_OPS_PER_ITERATION = 100;
     public static final String JMH_FIRST = "jmh-first", REFERENCE_FIRST = "reference-first";
 
     private Pairs() {}
@@ -73,6 +84,31 @@ public final class Pairs {
         return CrossCheck.find(spec, List.copyOf(main)).map(Measured::params).orElse(spec.params());
     }
 
+    /**
+     * The measurement iteration of the pairs' run: {@link #MIN_ITERATION_MS}, or long enough for
+     * {@link #MIN_OPS_PER_ITERATION} operations of the dearest compared result at its main-run
+     * score (a time per operation; other units, or no main result, leave the minimum).
+     */
+    static long iterationMillis(List<Spec> specs, Collection<Measured> main) {
+        double nsPerOp = specs.stream().filter(s -> s.benchmark() != null)
+                .map(s -> CrossCheck.find(s, List.copyOf(main)))
+                .flatMap(Optional::stream)
+                .map(m -> m.metrics().get(CrossCheck.PRIMARY))
+                .filter(Objects::nonNull)
+                .mapToDouble(score -> nanosPerOp(score)).filter(Double::isFinite).max().orElse(0);
+        return Math.max(MIN_ITERATION_MS, (long) Math.ceil(nsPerOp * MIN_OPS_PER_ITERATION / 1e6));
+    }
+
+    private static double nanosPerOp(Score score) {
+        return switch (score.unit()) {
+            case "ns/op" -> score.value();
+            case "us/op" -> score.value() * 1e3;
+            case "ms/op" -> score.value() * 1e6;
+            case "s/op" -> score.value() * 1e9;
+            default -> Double.NaN;
+        };
+    }
+
     /** Each probe's targets: the benchmark and the params of each check it yielded that names a benchmark. */
     static Map<String, List<PairedProbes.Target>> targets(Map<String, List<Outside>> learned, Collection<Measured> main) {
         Map<String, List<PairedProbes.Target>> targets = new LinkedHashMap<>();
@@ -87,7 +123,7 @@ public final class Pairs {
      */
     public static List<String> jmhArguments(List<Spec> specs, Collection<Measured> main, int k) {
         List<String> args = new ArrayList<>(List.of(SuiteRegistry.words(JMH_ARGS)));
-        args.addAll(List.of("-i", Integer.toString(k)));
+        args.addAll(List.of("-i", Integer.toString(k), "-r", iterationMillis(specs, main) + "ms"));
         Set<String> benchmarks = new LinkedHashSet<>();
         Map<String, Set<String>> params = new LinkedHashMap<>();
         for (Spec spec : specs) {

@@ -9,6 +9,7 @@ import io.contextlab.platform.Json;
 import io.contextlab.platform.SchemaCheck;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.Options;
 
 import java.io.ByteArrayOutputStream;
@@ -143,12 +144,27 @@ class PairsTest {
         assertEquals(List.of("free"), List.copyOf(o.getParameter("mode").get()));
         assertEquals(1, o.getForkCount().get());
         assertEquals(7, o.getMeasurementIterations().get());
+        assertEquals(TimeValue.milliseconds(Pairs.MIN_ITERATION_MS), o.getMeasurementTime().get(), "no score: the shortest iteration");
         Path plan = Path.of("plan.json");
         assertTrue(Pairs.jmhOptions(List.of(info), main, 7, plan).isEmpty());
         var profilers = Pairs.jmhOptions(List.of(n8), main, 7, plan).orElseThrow().build().getProfilers();
         assertTrue(profilers.stream().anyMatch(p -> p.getKlass().endsWith("FiguresProfiler")));
         assertTrue(profilers.stream().anyMatch(p -> p.getKlass().equals(PairedProbes.class.getName())
                 && p.getOpts().equals("plan=" + plan.toAbsolutePath())));
+    }
+
+    @Test
+    void anIterationHoldsEnoughOfTheDearestComparedOperation() {
+        Spec cheap = new Spec("cheap", BENCH, Map.of("n", "8"), CrossCheck.PRIMARY, "ns/op", 0.1);
+        Spec dear = new Spec("dear", BENCH, Map.of("n", "64"), CrossCheck.PRIMARY, "ns/op", 0.1);
+        Collection<Measured> main = List.of(
+                new Measured(BENCH, Map.of("n", "8"), Map.of(CrossCheck.PRIMARY, new Score(40, "ns/op"))),
+                new Measured(BENCH, Map.of("n", "64"), Map.of(CrossCheck.PRIMARY, new Score(3.0, "ms/op"))));
+        assertEquals(Pairs.MIN_ITERATION_MS, Pairs.iterationMillis(List.of(cheap), main), "cheap operations: the shortest iteration");
+        assertEquals((long) (3.0 * Pairs.MIN_OPS_PER_ITERATION), Pairs.iterationMillis(List.of(cheap, dear), main),
+                "the dearest compared result sets it");
+        Collection<Measured> throughput = List.of(new Measured(BENCH, Map.of("n", "64"), Map.of(CrossCheck.PRIMARY, new Score(3.0, "ops/s"))));
+        assertEquals(Pairs.MIN_ITERATION_MS, Pairs.iterationMillis(List.of(dear), throughput), "not a time per operation: the minimum");
     }
 
     @Test
