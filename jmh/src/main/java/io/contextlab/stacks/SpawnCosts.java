@@ -77,7 +77,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *    The 1 GiB parent above did not show it because one mapping is one VMA, however many pages it
  *    holds. So the judged pinned check's C parent has as many mappings as the fork, and the small
  *    process as it is is the information row "vfork from a JVM against a small C process". In the
- *    in-fork pairs that accounts for about a third of the gap; the rest is not explained.
+ *    in-fork pairs that accounts for part of the gap (a third to a half in December 2026's runs);
+ *    the rest is not explained: a cpu-clock profile of CPU 0 spreads it over the scheduler and the
+ *    exit paths (finish_task_switch, __cond_resched, the tasklist lock), no function of its own.
  *
  * Run: scripts/lab bench 'stacks.SpawnCosts'
  */

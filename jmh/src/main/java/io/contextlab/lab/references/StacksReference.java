@@ -53,8 +53,10 @@ import java.util.Map;
  * parent, the JMH fork it is started from (spawn_costs parent-mappings), and the small process as
  * it is stays beside it as the information row "vfork from a JVM against a small C process, parent
  * and child on CPU 0": the JVM's mappings are a real cost of vfork from a JVM, not an error of the
- * suite. In the in-fork pairs they account for about a third of the gap; the rest is open (the
- * README's stacks section lists what has been ruled out).
+ * suite. In the in-fork pairs they account for part of the gap, a third to a half in the runs of
+ * December 2026 (each run's two rows show how much); the rest is open: a cpu-clock profile of CPU 0
+ * spreads it over the scheduler and exit paths, with no function of its own (the README's stacks
+ * section lists what has been ruled out).
  */
 public final class StacksReference implements OutsideReference {
     static final String SUITE = "stacks";
@@ -84,6 +86,14 @@ public final class StacksReference implements OutsideReference {
             + " BSD process accounting), and a JVM has hundreds of mappings where the small process has dozens: the"
             + " difference is that walk, a real cost of vfork from a JVM; the judged check gives the small process as"
             + " many mappings as the JMH fork";
+    /** What the two sides of posix_spawn do differently (judged; the report's "why" when it does not agree). */
+    static final String POSIX_SPAWN_FEW_OPS = "the same work on both sides (posix_spawn of /bin/true, an exec and a"
+            + " dynamic load, then waitpid), but the dearest operation of the suite: a JMH iteration holds only a few"
+            + " of them, so each pair's JMH figure is a mean of few operations, and its pairs scatter the most";
+    /** What the two sides of pinned vfork still do differently when the C parent is given the fork's mappings. */
+    static final String VFORK_SHAPED = "the C parent is given as many mappings as the JMH fork (what the vfork"
+            + " child's _exit walks), not the rest of a JVM (its thread count, open files and resident size were"
+            + " each ruled out on their own); what gap remains after the mappings is not explained (SpawnCosts' class comment)";
     /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
     private static final Map<String, Object[]> SPAWNS = Map.of(
             "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE},
@@ -173,7 +183,9 @@ public final class StacksReference implements OutsideReference {
                     : m[1] + (placement.equals("oneCpu") ? ", parent and child on CPU 0" : "");
             String note = fromAJvm ? (vfork ? VFORK_FROM_A_JVM : PTHREAD_FROM_A_JVM)
                     : smallVforkPinned ? VFORK_MAPPINGS
-                    : m[2] == null ? FORK_FROM_A_SMALL_PROCESS : null;
+                    : m[2] == null ? FORK_FROM_A_SMALL_PROCESS
+                    : line.name().equals("posix_spawn_wait") ? POSIX_SPAWN_FEW_OPS
+                    : vfork && shaped ? VFORK_SHAPED : null;
             boolean info = fromAJvm || smallVforkPinned;
             Spec spec = new Spec(check, SPAWN + m[0], params, CrossCheck.PRIMARY, line.unit(), info ? null : (Double) m[2], note);
             String parent = shaped ? ", from a parent given " + line.setting("mappings") + " mappings (the process that started it, "

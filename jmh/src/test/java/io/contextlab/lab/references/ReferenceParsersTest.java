@@ -118,10 +118,11 @@ class ReferenceParsersTest {
         assertTrue(rows.get(1).spec().check().startsWith("vfork from a JVM"));
         assertEquals(StacksReference.VFORK_FROM_A_JVM, rows.get(1).spec().note());
         assertEquals(0.10, rows.get(2).spec().tolerance());
-        assertNull(rows.get(2).spec().note());
+        assertEquals(StacksReference.POSIX_SPAWN_FEW_OPS, rows.get(2).spec().note(), "a judged check's note: why its pairs scatter");
         Outside pinned = StacksReference.parseSpawnCosts("pthread_create_join count=1000 placement=oneCpu ns/op: 1.0\n", "spawn_costs 1 pinned")
                 .getFirst();
         assertEquals(0.10, pinned.spec().tolerance(), "pinned, pthread_create is judged");
+        assertNull(pinned.spec().note(), "both sides do the same work");
         Outside fork = StacksReference.parseSpawnCosts("fork_wait count=100 ns/op: 5.0 4.0 6.0\n", "spawn_costs 7 fork").getFirst();
         assertNull(fork.spec().tolerance());
         assertEquals(StacksReference.FORK_FROM_A_SMALL_PROCESS, fork.spec().note());
@@ -139,6 +140,7 @@ class ReferenceParsersTest {
         assertEquals("vfork+waitpid, parent and child on CPU 0", shaped.spec().check());
         assertEquals(CrossCheck.TOLERANCE, shaped.spec().tolerance());
         assertTrue(shaped.reference().method().contains("246 mappings"), shaped.reference().method());
+        assertEquals(StacksReference.VFORK_SHAPED, shaped.spec().note(), "what the shaped parent still lacks");
         Outside small = StacksReference.parseSpawnCosts("vfork_wait count=200 placement=oneCpu ns/op: 2.0\n", "spawn_costs 1 pinned vfork_wait")
                 .getFirst();
         assertEquals("vfork from a JVM against a small C process, parent and child on CPU 0", small.spec().check());
