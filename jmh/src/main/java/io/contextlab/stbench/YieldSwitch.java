@@ -38,8 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *                         other three are built on (switches.ContinuationYield measures its
  *                         depth dependence; this one is at depth 1).
  * Syscalls per switch (stRuntime's secondary metric `syscallsPerSwitch`): the kernel's count of
- * the syscalls the runtime's thread makes over COUNTED yields in a fresh runtime, once per trial
- * outside the timed loop (SyscallCounter.countJava). A switch is a continuation yield and run on
+ * the syscalls the runtime's thread makes per yield, the slope between COUNTED and 3 x COUNTED
+ * yields, each in a fresh runtime (its set-up and tear-down left out), once per trial outside the
+ * timed loop (SyscallCounter.countJava). A switch is a continuation yield and run on
  * one thread, so none is expected: the scheduler only enters the kernel in its epoll wait, and
  * only when nothing is runnable (see SocketPing for the I/O side).
  * Pinning: none; one carrier vs default is the one-CPU / two-CPU contrast.
@@ -95,7 +96,11 @@ public class YieldSwitch {
         if (!params.getBenchmark().endsWith(".stRuntime")) return;
         try {
             yieldInFreshRuntime(COUNTED);  // classes loaded and the runtime's paths run before counting
-            syscallsPerSwitch = (double) SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, COUNTED).all() / COUNTED;
+            // the slope between COUNTED yields and 3 x COUNTED: a fresh runtime's set-up and
+            // tear-down calls are in both counts and leave it (SocketPing's header)
+            long fewer = SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, COUNTED).all();
+            long more = SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, 3L * COUNTED).all();
+            syscallsPerSwitch = (double) (more - fewer) / (2L * COUNTED);
         } catch (UnsupportedOperationException e) {
             System.err.println("syscallsPerSwitch will be NaN: " + e.getMessage());
         }

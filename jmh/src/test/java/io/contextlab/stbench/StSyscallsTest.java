@@ -47,6 +47,17 @@ class StSyscallsTest {
                 "per I/O wait: read (EAGAIN), epoll_ctl, epoll wait, read, and the peer's write");
     }
 
+    /** The slope between two runs leaves out the fresh pair's set-up and tear-down: five a wait, to within a hundredth. */
+    @Test
+    void perIoWaitTheSlopeIsFiveWithoutTheRunsEnds() {
+        long fewer = count(SocketPing::pingInFreshRuntime, 1_000);
+        long fewerWaits = SocketPing.lastIoWaits;
+        long more = count(SocketPing::pingInFreshRuntime, 3_000);
+        long moreWaits = SocketPing.lastIoWaits;
+        assertEquals(5.0, (double) (more - fewer) / (moreWaits - fewerWaits), 0.01,
+                (more - fewer) + " syscalls over " + (moreWaits - fewerWaits) + " waits");
+    }
+
     @Test
     void thePingEchoesEveryByte() {
         try (Scheduler st = new Scheduler()) {
