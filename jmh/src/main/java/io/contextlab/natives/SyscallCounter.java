@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Binding to syscall_count.c: the exact number of syscalls a native loop makes, from the
@@ -58,6 +59,37 @@ public final class SyscallCounter {
             return count(JAVA_LOOP, MemorySegment.NULL, n);
         } finally {
             JAVA_WORK.remove();
+        }
+    }
+
+    /**
+     * The syscalls {@code work} makes beyond what every run of it shares (a fresh runtime's set-up
+     * and tear-down, say): the difference between a run of n and one of 3n ({@link #countJava}
+     * each), with the difference in {@code units}, read after each run (the work's own count of
+     * what it did, e.g. blocking waits).
+     */
+    public static Slope slope(LongConsumer work, long n, LongSupplier units) {
+        long fewer = countJava(work, n).all();
+        long fewerUnits = units.getAsLong();
+        long more = countJava(work, 3 * n).all();
+        long moreUnits = units.getAsLong();
+        return new Slope(more - fewer, 2 * n, moreUnits - fewerUnits);
+    }
+
+    /** {@link #slope(LongConsumer, long, LongSupplier)} per work item alone. */
+    public static double slope(LongConsumer work, long n) {
+        return slope(work, n, () -> 0).perItem();
+    }
+
+    /** Between two runs: the syscalls, the work items and the work's own units. */
+    public record Slope(long syscalls, long items, long units) {
+        public double perItem() {
+            return (double) syscalls / items;
+        }
+
+        /** NaN when the units did not grow. */
+        public double perUnit() {
+            return units > 0 ? (double) syscalls / units : Double.NaN;
         }
     }
 

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tracepoints on this thread (SyscallCounter.countJava): `syscallsPerIoWait` (syscalls per I/O
  * wait, I/O waits = the scheduler's blocking epoll waits, one per park here since the other
  * coroutine is parked too) and `syscallsPerPing`, each the slope between a fresh pair's run of
- * COUNTED pings and one of 3 x COUNTED (YieldSwitch.stRuntime's `syscallsPerSwitch` likewise, for
+ * COUNTED pings and one of 3 x COUNTED (SyscallCounter.slope) (YieldSwitch.stRuntime's `syscallsPerSwitch` likewise, for
  * a switch without I/O). A single run's count includes the pair's set-up and tear-down (socket,
  * connect, accept, the runtime's epoll fd, the closes): spread over COUNTED pings it sat near
  * the claim's bound of extra calls a wait and crossed it in one of two runs of one morning,
@@ -113,12 +113,9 @@ public class SocketPing {
     public void open() {
         try {
             pingInFreshRuntime(COUNTED);  // classes loaded and the paths run before counting
-            long fewer = SyscallCounter.countJava(SocketPing::pingInFreshRuntime, COUNTED).all();
-            long fewerWaits = lastIoWaits;
-            long more = SyscallCounter.countJava(SocketPing::pingInFreshRuntime, 3L * COUNTED).all();
-            long moreWaits = lastIoWaits;
-            syscallsPerPing = (double) (more - fewer) / (2L * COUNTED);
-            syscallsPerIoWait = moreWaits > fewerWaits ? (double) (more - fewer) / (moreWaits - fewerWaits) : Double.NaN;
+            SyscallCounter.Slope slope = SyscallCounter.slope(SocketPing::pingInFreshRuntime, COUNTED, () -> lastIoWaits);
+            syscallsPerPing = slope.perItem();
+            syscallsPerIoWait = slope.perUnit();
         } catch (UnsupportedOperationException e) {
             System.err.println("syscallsPerIoWait will be NaN: " + e.getMessage());
         }

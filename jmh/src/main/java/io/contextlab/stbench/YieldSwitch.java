@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Syscalls per switch (stRuntime's secondary metric `syscallsPerSwitch`): the kernel's count of
  * the syscalls the runtime's thread makes per yield, the slope between COUNTED and 3 x COUNTED
  * yields, each in a fresh runtime (its set-up and tear-down left out), once per trial outside the
- * timed loop (SyscallCounter.countJava). A switch is a continuation yield and run on
+ * timed loop (SyscallCounter.slope). A switch is a continuation yield and run on
  * one thread, so none is expected: the scheduler only enters the kernel in its epoll wait, and
  * only when nothing is runnable (see SocketPing for the I/O side).
  * Pinning: none; one carrier vs default is the one-CPU / two-CPU contrast.
@@ -96,11 +96,7 @@ public class YieldSwitch {
         if (!params.getBenchmark().endsWith(".stRuntime")) return;
         try {
             yieldInFreshRuntime(COUNTED);  // classes loaded and the runtime's paths run before counting
-            // the slope between COUNTED yields and 3 x COUNTED: a fresh runtime's set-up and
-            // tear-down calls are in both counts and leave it (SocketPing's header)
-            long fewer = SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, COUNTED).all();
-            long more = SyscallCounter.countJava(YieldSwitch::yieldInFreshRuntime, 3L * COUNTED).all();
-            syscallsPerSwitch = (double) (more - fewer) / (2L * COUNTED);
+            syscallsPerSwitch = SyscallCounter.slope(YieldSwitch::yieldInFreshRuntime, COUNTED);
         } catch (UnsupportedOperationException e) {
             System.err.println("syscallsPerSwitch will be NaN: " + e.getMessage());
         }

@@ -50,12 +50,15 @@ class StSyscallsTest {
     /** The slope between two runs leaves out the fresh pair's set-up and tear-down: five a wait, to within a hundredth. */
     @Test
     void perIoWaitTheSlopeIsFiveWithoutTheRunsEnds() {
-        long fewer = count(SocketPing::pingInFreshRuntime, 1_000);
-        long fewerWaits = SocketPing.lastIoWaits;
-        long more = count(SocketPing::pingInFreshRuntime, 3_000);
-        long moreWaits = SocketPing.lastIoWaits;
-        assertEquals(5.0, (double) (more - fewer) / (moreWaits - fewerWaits), 0.01,
-                (more - fewer) + " syscalls over " + (moreWaits - fewerWaits) + " waits");
+        SocketPing.pingInFreshRuntime(1_000);  // classes loaded and the paths run before counting
+        SyscallCounter.Slope slope;
+        try {
+            slope = SyscallCounter.slope(SocketPing::pingInFreshRuntime, 1_000, () -> SocketPing.lastIoWaits);
+        } catch (UnsupportedOperationException e) {
+            assumeTrue(false, "cannot count syscalls: " + e.getMessage());
+            throw e;
+        }
+        assertEquals(5.0, slope.perUnit(), 0.01, slope.syscalls() + " syscalls over " + slope.units() + " waits");
     }
 
     @Test

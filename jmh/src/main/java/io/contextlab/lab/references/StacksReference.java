@@ -94,12 +94,17 @@ public final class StacksReference implements OutsideReference {
     static final String VFORK_SHAPED = "the C parent is given as many mappings as the JMH fork (what the vfork"
             + " child's _exit walks), not the rest of a JVM (its thread count, open files and resident size were"
             + " each ruled out on their own); what gap remains after the mappings is not explained (SpawnCosts' class comment)";
-    /** spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label and its tolerance (null: info). */
+    /**
+     * spawn_costs's name of each mechanism: its SpawnCosts benchmark, its label, its tolerance
+     * (null: info) and its row's note (the information rows parseSpawnCosts makes of unpinned
+     * vfork and pthread_create, and of pinned vfork from the small process as it is, have their own;
+     * a judged vfork row is the one from the shaped parent).
+     */
     private static final Map<String, Object[]> SPAWNS = Map.of(
-            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE},
-            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", CrossCheck.TOLERANCE},
-            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", CrossCheck.TOLERANCE},
-            "fork_wait", new Object[] {"forkWait", "fork+waitpid from a small C process (not a JVM)", null});
+            "pthread_create_join", new Object[] {"pthreadCreateJoin", "pthread_create+join", CrossCheck.TOLERANCE, null},
+            "vfork_wait", new Object[] {"vforkWait", "vfork+waitpid", CrossCheck.TOLERANCE, VFORK_SHAPED},
+            "posix_spawn_wait", new Object[] {"posixSpawnWait", "posix_spawn /bin/true+waitpid", CrossCheck.TOLERANCE, POSIX_SPAWN_FEW_OPS},
+            "fork_wait", new Object[] {"forkWait", "fork+waitpid from a small C process (not a JVM)", null, FORK_FROM_A_SMALL_PROCESS});
 
     @Override
     public List<Probe> probes() {
@@ -182,10 +187,7 @@ public final class StacksReference implements OutsideReference {
                     : smallVforkPinned ? "vfork from a JVM against a small C process, parent and child on CPU 0"
                     : m[1] + (placement.equals("oneCpu") ? ", parent and child on CPU 0" : "");
             String note = fromAJvm ? (vfork ? VFORK_FROM_A_JVM : PTHREAD_FROM_A_JVM)
-                    : smallVforkPinned ? VFORK_MAPPINGS
-                    : m[2] == null ? FORK_FROM_A_SMALL_PROCESS
-                    : line.name().equals("posix_spawn_wait") ? POSIX_SPAWN_FEW_OPS
-                    : vfork && shaped ? VFORK_SHAPED : null;
+                    : smallVforkPinned ? VFORK_MAPPINGS : (String) m[3];
             boolean info = fromAJvm || smallVforkPinned;
             Spec spec = new Spec(check, SPAWN + m[0], params, CrossCheck.PRIMARY, line.unit(), info ? null : (Double) m[2], note);
             String parent = shaped ? ", from a parent given " + line.setting("mappings") + " mappings (the process that started it, "
